@@ -1,0 +1,20 @@
+"""Make a plain `pytest` run see the same quiet, offline environment as `make test`.
+
+nbval's kernels inherit this process's environment, so this must happen before they start.
+The Makefile exports the same values.
+"""
+
+import os
+
+COURSE_ENV = {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "HF_HUB_DISABLE_PROGRESS_BARS": "1",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+    "TRANSFORMERS_VERBOSITY": "error",
+    "TOKENIZERS_PARALLELISM": "false",
+    "PYTHONHASHSEED": "0",
+    "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+}
+for key, value in COURSE_ENV.items():
+    os.environ.setdefault(key, value)
