@@ -44,7 +44,9 @@ notebooks: setup  ## re-run notebooks top to bottom and save their outputs (NB=n
 constraints:  ## re-resolve exact versions from pyproject.toml in a throwaway venv
 	rm -rf /tmp/constraints-venv && $(PYTHON) -m venv /tmp/constraints-venv
 	/tmp/constraints-venv/bin/pip install --quiet torch==2.13.0 -e ".[test]"
-	/tmp/constraints-venv/bin/pip freeze --exclude-editable | sed 's/+cpu$$//' > constraints.txt
+	head -n 3 constraints.txt > /tmp/constraints-header.txt
+	/tmp/constraints-venv/bin/pip freeze --exclude-editable | sed 's/+cpu$$//' \
+		| cat /tmp/constraints-header.txt - > constraints.txt
 
 clean:
 	rm -rf $(VENV) site slides wheelhouse
