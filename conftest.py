@@ -5,6 +5,8 @@ The Makefile exports the same values.
 """
 
 import os
+import sys
+from pathlib import Path
 
 COURSE_ENV = {
     "HF_HUB_OFFLINE": "1",
@@ -18,3 +20,9 @@ COURSE_ENV = {
 }
 for key, value in COURSE_ENV.items():
     os.environ.setdefault(key, value)
+
+# Offline, proven: tests/netguard cuts the network (all but loopback) in this process and, via
+# PYTHONPATH and its sitecustomize.py, in every Python process a test starts (notebook kernels
+# included). A refused attempt fails the test during which it happened. See its docstrings.
+sys.path.insert(0, str(Path(__file__).resolve().parent / "tests" / "netguard"))
+pytest_plugins = ["netguard_plugin"]
