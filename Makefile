@@ -20,7 +20,7 @@ export MPLBACKEND := module://matplotlib_inline.backend_inline
 
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: setup lab test lint notebooks constraints clean
+.PHONY: setup lab test lint notebooks constraints clean slides site wheelhouse test-wheelhouse
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,11 +35,16 @@ lab: setup  ## JupyterLab on notebooks/, localhost only, with a token
 lint: setup
 	$(BIN)/ruff check .
 
-test: setup lint  ## unit tests + every notebook re-executed by strict nbval
-	$(BIN)/python -m pytest $(ARGS)
+test: setup lint  ## unit tests + every notebook re-executed by strict nbval + browser tests
+	@$(BIN)/python tests/browser_support.py --announce
+	$(BIN)/python -m pytest -rs $(ARGS)
 
 notebooks: setup  ## re-run notebooks top to bottom and save their outputs (NB=notebooks/01_tokenization.ipynb for one)
 	$(BIN)/python tools/record_notebooks.py $(or $(NB),notebooks/*.ipynb)
+
+.PHONY: bench
+bench: setup  ## time the floor, every notebook and widget update; writes bench/RESULTS.md (ARGS=--setup: also a fresh setup)
+	$(BIN)/python -m bench $(ARGS)
 
 constraints:  ## re-resolve exact versions from pyproject.toml in a throwaway venv
 	rm -rf /tmp/constraints-venv && $(PYTHON) -m venv /tmp/constraints-venv
@@ -47,6 +52,27 @@ constraints:  ## re-resolve exact versions from pyproject.toml in a throwaway ve
 	head -n 3 constraints.txt > /tmp/constraints-header.txt
 	/tmp/constraints-venv/bin/pip freeze --exclude-editable | sed 's/+cpu$$//' \
 		| cat /tmp/constraints-header.txt - > constraints.txt
+
+slides: setup  ## reveal.js slides per lesson in slides/, scripts and styles served locally (no CDN)
+	$(BIN)/python tools/build_web.py slides --out slides
+
+site: setup  ## static HTML of every lesson (committed outputs) in site/, with an index and the slides
+	$(BIN)/python tools/build_web.py site --out site
+
+# Wheels for every pinned package (and this course), for a room with no network. Build it on the
+# same OS and Python version as the laptops it is for.  Install: see docs/instructor-guide.md.
+wheelhouse: setup
+	$(BIN)/python -m pip wheel --quiet -c constraints.txt -w wheelhouse ".[test]"
+	$(BIN)/python -m pip download --quiet -d wheelhouse "setuptools>=68"
+
+# Proves the wheelhouse is enough: a fresh venv, pip with no index, no config and no network.
+WHEELHOUSE_VENV ?= /tmp/wheelhouse-venv
+test-wheelhouse: wheelhouse
+	rm -rf $(WHEELHOUSE_VENV) && $(PYTHON) -m venv $(WHEELHOUSE_VENV)
+	$(if $(shell command -v unshare && unshare -n true 2>/dev/null && echo y),unshare -n) env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null \
+	  $(WHEELHOUSE_VENV)/bin/python -m pip install --no-index --find-links wheelhouse -c constraints.txt -e ".[test]"
+	$(WHEELHOUSE_VENV)/bin/python -c "from helpers.models import load_model, load_tokenizer; \
+	  print(load_model()(**load_tokenizer()('offline room', return_tensors='pt')).last_hidden_state.shape)"
 
 clean:
 	rm -rf $(VENV) site slides wheelhouse

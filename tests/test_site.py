@@ -1,0 +1,101 @@
+"""`make site`: every lesson as a static page with its committed outputs, in course order.
+
+The structure checks always run; the browser test serves the site on localhost with the
+network cut, opens the index, follows each lesson link and checks every page shows its plots.
+"""
+
+from pathlib import Path
+
+import nbformat
+import pytest
+from browser_support import (
+    NOTEBOOKS,
+    SCREENSHOTS,
+    build_web,
+    cut_network,
+    external_loads,
+    launch_chromium,
+    png_outputs,
+    require_chromium,
+    serve_directory,
+)
+
+NOTEBOOK_PATHS = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+
+
+def widget_outputs(nb) -> int:
+    return sum(
+        "application/vnd.jupyter.widget-view+json" in output.get("data", {})
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for output in cell.outputs
+    )
+
+
+def has_math(nb) -> bool:
+    return any(cell.cell_type == "markdown" and "$" in cell.source for cell in nb.cells)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("site")
+    build_web("site", out)
+    return out
+
+
+def test_site_has_every_lesson_in_course_order(site):
+    index = (site / "index.html").read_text(encoding="utf-8")
+    positions = [index.find(f'href="{path.stem}.html"') for path in NOTEBOOK_PATHS]
+    assert all(p >= 0 for p in positions), "a lesson is missing from the index"
+    assert positions == sorted(positions), "the index is not in course order"
+    for path in NOTEBOOK_PATHS:
+        page = site / f"{path.stem}.html"
+        assert page.exists()
+        assert (site / "slides" / f"{path.stem}.slides.html").exists()
+        assert external_loads(page) == [], f"{page.name} loads files from the internet"
+        body = page.read_text(encoding="utf-8")
+        assert '.ipynb"' not in body.replace(f'{path.name}"', ""), (
+            "a link still points at a notebook"
+        )
+
+
+@pytest.mark.browser
+def test_site_pages_show_their_plots_with_the_network_cut(site):
+    from playwright.sync_api import sync_playwright
+
+    chromium = require_chromium()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with serve_directory(site) as base, sync_playwright() as playwright:
+        browser = launch_chromium(playwright, chromium)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        blocked = cut_network(page)
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(f"{base}/index.html")
+        links = page.locator("a.lesson")
+        assert links.count() == len(NOTEBOOK_PATHS)
+        hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
+        assert hrefs == [f"{p.stem}.html" for p in NOTEBOOK_PATHS]
+        for path, href in zip(NOTEBOOK_PATHS, hrefs, strict=True):
+            page.goto(f"{base}/index.html")
+            page.click(f'a.lesson[href="{href}"]')
+            page.wait_for_load_state("load")
+            assert page.url.endswith(href)
+            nb = nbformat.read(path, as_version=4)
+            images = page.evaluate(
+                "() => Array.from(document.querySelectorAll('main img'))"
+                ".map(img => img.complete && img.naturalWidth > 0)"
+            )
+            assert len(images) >= png_outputs(nb) and all(images), f"{href}: plots not shown"
+            notes = page.locator(".course-widget-note").count()
+            assert notes == widget_outputs(nb), f"{href}: each live widget needs its sentence"
+            if has_math(nb):
+                page.wait_for_selector(".katex", timeout=10_000)
+                assert page.locator(".katex-error").count() == 0, f"{href}: math failed to render"
+            first_plot = page.locator("main img").first
+            if png_outputs(nb):
+                first_plot.scroll_into_view_if_needed()
+            page.screenshot(path=SCREENSHOTS / f"site-{path.stem}.png")
+        browser.close()
+    assert blocked == [], f"the site tried to reach the internet: {blocked}"
+    assert errors == [], f"JavaScript errors on the site: {errors}"
