@@ -1,0 +1,171 @@
+"""Turn measurements into the targets table, a printed summary and bench/RESULTS.md."""
+
+import statistics
+
+# The course's targets (issue 8). Memory in bytes (1 GB = 10^9 B), times in seconds / ms.
+FLOOR_RATIO_MAX = 2.0       # lessons 0-3: median wall time within 2x the floor's
+LESSON4_MAX_S = 60.0        # lesson 4: median wall time
+WIDGET_MEDIAN_MAX_MS = 150.0
+WIDGET_P95_MAX_MS = 300.0
+PEAK_RSS_MAX = 1.5e9
+
+
+def spread(values: list[float]) -> dict:
+    """Return min, median and max of `values`."""
+    return {"min": min(values), "median": statistics.median(values), "max": max(values)}
+
+
+def lesson_number(name: str) -> int | None:
+    """Return N for a notebook named '0N_topic.ipynb', else None."""
+    head = name.split("_", 1)[0]
+    return int(head) if head.isdigit() else None
+
+
+def _verdict(ok: bool | None) -> str:
+    return {True: "met", False: "**missed**", None: "not measured"}[ok]
+
+
+def targets(results: dict) -> list[tuple[str, str, str]]:
+    """Return (target, measured, verdict) for each of the course's targets."""
+    nbs = {n["name"]: n for n in results["notebooks"]}
+    rows = []
+
+    early = {k: v for k, v in nbs.items() if (lesson_number(k) or 0) <= 3}
+    measured = [f"{k[:2]}: {v['ratio']:.2f}x" for k, v in sorted(early.items()) if "ratio" in v]
+    broken = [k for k, v in early.items() if v.get("error")]
+    missing = sorted({0, 1, 2, 3} - {lesson_number(k) for k in early})
+    too_slow = [k for k, v in early.items() if v.get("ratio", 0) > FLOOR_RATIO_MAX]
+    ok = False if (broken or too_slow) else (None if missing else True)
+    note = (f"; no notebook yet for lesson {missing}" if missing else "") + (
+        f"; failed: {broken}" if broken else "")
+    rows.append((f"Lessons 0-3 each within {FLOOR_RATIO_MAX:g}x the floor (median wall time)",
+                 ", ".join(measured) + note, _verdict(ok)))
+
+    four = [v for k, v in nbs.items() if lesson_number(k) == 4]
+    if four and not four[0].get("error"):
+        w = four[0]["wall_s"]
+        rows.append((f"Lesson 4 under {LESSON4_MAX_S:g} s",
+                     f"median {w['median']:.1f} s (max {w['max']:.1f} s)",
+                     _verdict(w["median"] < LESSON4_MAX_S)))
+    else:
+        rows.append((f"Lesson 4 under {LESSON4_MAX_S:g} s",
+                     four[0]["error"] if four else "no lesson 4 notebook", _verdict(None if not four else False)))
+
+    widgets = results.get("widgets") or []
+    timed = [w for w in widgets if "median_ms" in w]
+    absent = [f"{w['widget']} ({w['action']})" for w in widgets if "median_ms" not in w]
+    for label, key, limit in [("median", "median_ms", WIDGET_MEDIAN_MAX_MS),
+                              ("p95", "p95_ms", WIDGET_P95_MAX_MS)]:
+        worst = max(timed, key=lambda w: w[key]) if timed else None
+        text = (f"worst: {worst['widget']}, {worst['action']}: {worst[key]:.0f} ms" if worst else "")
+        if absent:
+            text += f"; not measured: {', '.join(absent)}"
+        ok = False if any(w[key] >= limit for w in timed) else (
+            None if (absent or not timed) else True)
+        rows.append((f"Every widget update {label} under {limit:g} ms", text, _verdict(ok)))
+
+    peaks = [(n["name"], n["peak_rss"]["max"]) for n in results["notebooks"] if n.get("peak_rss")]
+    peaks.append(("floor", results["floor"]["peak_rss"]["max"]))
+    if results.get("widget_kernel_peak_rss"):
+        peaks.append(("widget kernel", results["widget_kernel_peak_rss"]))
+    name, worst = max(peaks, key=lambda p: p[1])
+    rows.append((f"Peak kernel memory under {PEAK_RSS_MAX / 1e9:g} GB",
+                 f"largest: {name}, {worst / 1e6:.0f} MB", _verdict(worst < PEAK_RSS_MAX)))
+    return rows
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    return lines + ["| " + " | ".join(r) + " |" for r in rows]
+
+
+def notebook_rows(results: dict) -> list[list[str]]:
+    """Return one table row per measured kernel run group: floor first, then each notebook."""
+    f = results["floor"]
+    rows = [["**floor** (imports + model load)", f"{f['wall_s']['min']:.1f}", f"{f['wall_s']['median']:.1f}",
+             f"{f['wall_s']['max']:.1f}", "1.00", f"{f['peak_rss']['max'] / 1e6:.0f}",
+             f"kernel start {f['startup_s']['median']:.1f} s"]]
+    for n in results["notebooks"]:
+        if n.get("error"):
+            rows.append([f"`{n['name']}`", "-", "-", "-", "-", "-", f"FAILED: {n['error']}"])
+            continue
+        w = n["wall_s"]
+        slow = "; ".join(f"`{c['first_line']}` {c['median_s']:.1f} s" for c in n["slowest_cells"])
+        rows.append([f"`{n['name']}`", f"{w['min']:.1f}", f"{w['median']:.1f}", f"{w['max']:.1f}",
+                     f"{n['ratio']:.2f}", f"{n['peak_rss']['max'] / 1e6:.0f}", slow])
+    return rows
+
+
+def widget_rows(results: dict) -> list[list[str]]:
+    """Return one table row per widget scenario."""
+    rows = []
+    for w in results.get("widgets") or []:
+        if "median_ms" not in w:
+            rows.append([w["widget"], w["action"], "-", "-", "-", "-", w.get("error", "")])
+        else:
+            rows.append([w["widget"], w["action"], f"{w['first_ms']:.0f}", f"{w['median_ms']:.0f}",
+                         f"{w['p95_ms']:.0f}", f"{w['max_ms']:.0f}", str(w["n"])])
+    return rows
+
+
+def markdown(results: dict) -> str:
+    """Return the whole of bench/RESULTS.md."""
+    m, runs = results["machine"], results["runs"]
+    out = ["# Benchmarks: how fast the course runs, against its floor", "",
+           "Written by `make bench` (`bench/`); do not edit by hand. "
+           f"Measured {m['date_utc']} on {m['description']}.", "",
+           "## Targets", ""]
+    out += _table(["target", "measured", "verdict"], [list(r) for r in targets(results)])
+    out += ["", "## Machine", "",
+            f"- {m['cores']} CPU cores ({m['cpu']}), {m['memory_gb']:.0f} GB memory, {m['os']}",
+            f"- Python {m['python']}, torch {m['torch']}, transformers {m['transformers']}, "
+            f"ipykernel {m['ipykernel']}, nbclient {m['nbclient']}",
+            f"- Load average (1/5/15 min) before the run: {m['load_before']}; after: {m['load_after']}. "
+            "Other work on the machine slows every figure below by about the same factor; "
+            "the ratios to the floor are steadier than the seconds.",
+            "", f"## Notebooks: wall time in a fresh kernel ({runs} runs each, interleaved)", "",
+            "Wall time = start a kernel, then run every cell top to bottom (what \"Restart Kernel and "
+            "Run All\" costs). The floor is a kernel that only imports torch, transformers and "
+            "`helpers` and loads the bundled tokenizer and model: no lesson can be faster. Peak "
+            "RSS is the kernel process's high-water mark (`getrusage`), the largest over the runs.",
+            ""]
+    out += _table(["notebook", "min s", "median s", "max s", "x floor (median)", "peak RSS MB",
+                   "slowest cells (median)"], notebook_rows(results))
+    out += ["", f"## Widget updates ({results['updates']} timed updates each, in a kernel)", "",
+            "Each widget is built by its factory in `helpers.widgets`; one untimed change first "
+            "(its time is \"first\": cold caches), then each timed update sets one control's value, "
+            "which runs the widget's callback synchronously. Every input is new (no cache hits), "
+            "except that slider moves revisit a sentence already computed, as in class.", ""]
+    out += _table(["widget", "action", "first ms", "median ms", "p95 ms", "max ms", "n"],
+                  widget_rows(results))
+    s = results["setup"]
+    out += ["", "## Setup", "", f"- `.venv` on disk: {s['venv_bytes'] / 1e9:.2f} GB."]
+    fresh = s.get("fresh")
+    if fresh and "seconds" in fresh:
+        when = "" if fresh.get("this_run") else f" (carried over from the run of {fresh['date_utc']})"
+        out.append(f"- Fresh `make setup` in a new clone, pip cache off: {fresh['seconds']:.0f} s, "
+                   f"its `.venv` {fresh['venv_bytes'] / 1e9:.2f} GB{when}.")
+    elif fresh:
+        out.append(f"- Fresh setup failed: {fresh['error']}")
+    else:
+        out.append("- Fresh setup time: not measured (`make bench ARGS=--setup` measures it).")
+    out += ["", "## Reproduce", "", "```bash", "make bench                 # after make setup / make test",
+            "make bench ARGS=--setup    # also time a fresh setup in a temporary clone (slow)",
+            "```", f"This run: `{results['command']}`.", ""]
+    return "\n".join(out)
+
+
+def printed(results: dict) -> str:
+    """Return a plain-text summary for the terminal."""
+    lines = []
+    for header, rows in [
+        (["notebook", "min", "median", "max", "x floor", "peak MB", "slowest cells"], notebook_rows(results)),
+        (["widget", "action", "first", "median", "p95", "max", "n"], widget_rows(results)),
+        (["target", "measured", "verdict"], [list(r) for r in targets(results)]),
+    ]:
+        widths = [max(len(str(x)) for x in col) for col in zip(header, *rows, strict=True)]
+        widths = [min(w, 70) for w in widths]
+        for row in [header, *rows]:
+            lines.append("  ".join(str(x)[:70].ljust(w) for x, w in zip(row, widths, strict=True)).rstrip())
+        lines.append("")
+    return "\n".join(lines)

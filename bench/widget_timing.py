@@ -1,0 +1,205 @@
+"""Time each widget's update the way a student triggers it, inside a Jupyter kernel.
+
+`python -m bench` imports this module in a fresh kernel (so matplotlib's inline backend,
+the widget comms and IPython's display machinery are the real ones) and calls `run_all`.
+Each scenario builds its widget with the factory from `helpers.widgets`, makes one untimed
+change (the first update pays for caches and lazy imports; it is reported as "first"), then
+times `UPDATES` changes of one control. Setting a control's `.value` runs the widget's
+observer at once, in the same thread, so the time measured is the whole callback.
+"""
+
+import inspect
+import statistics
+import time
+from collections.abc import Callable
+
+UPDATES = 20
+
+# Twenty-one different inputs each, so no update is served from a cache of an earlier one.
+SENTENCES = [
+    "The cat sat on the mat because it was warm.",
+    "A bank can hold money, and a river has a bank too.",
+    "She told her friend that she would call tomorrow.",
+    "Transformers read text as numbers.",
+    "The trophy did not fit in the suitcase because it was too big.",
+    "After the storm, the fishermen repaired their nets on the beach.",
+    "Paris is the capital of France.",
+    "He played the guitar while his sister sang an old song.",
+    "Tokenizers split unfamiliar words into smaller pieces.",
+    "The children laughed when the dog caught the ball.",
+    "My laptop runs this course offline in a few seconds.",
+    "Attention lets every token look at every other token.",
+    "The old man the boats.",
+    "Green ideas sleep furiously, said the linguist.",
+    "When the lights went out, everyone in the theatre gasped.",
+    "Fine-tuning changes the weights of a pretrained model.",
+    "The recipe needs two eggs, flour, sugar and a pinch of salt.",
+    "Bees visit thousands of flowers every single day.",
+    "The committee postponed its decision until next week.",
+    "It rained all night, so the match was cancelled.",
+    "Nobody expected the quiet student to win the debate.",
+]
+TEXTS = SENTENCES[:15] + [
+    "Unbelievably, tokenization handles antidisestablishmentarianism.",
+    "Émile a déjà mangé 3 croissants 🥐 à 8h30.",
+    "東京は日本の首都です。",
+    "def add(a, b):\n    return a + b",
+    " ".join(SENTENCES[:8]),  # a paragraph
+    "https://example.org/path?query=1&lang=en",
+]
+WORD_SETS = [
+    "cat, dog, horse, cow",
+    "king, queen, prince, princess",
+    "red, green, blue, yellow",
+    "Paris, London, Berlin, Rome",
+    "happy, sad, angry, calm",
+    "car, bus, train, bicycle",
+    "apple, banana, cherry, grape",
+    "run, walk, swim, jump",
+    "doctor, nurse, teacher, lawyer",
+    "Monday, Friday, January, July",
+    "piano, guitar, violin, drum",
+    "river, mountain, forest, desert",
+    "one, two, three, four",
+    "bread, cheese, butter, milk",
+    "shirt, shoe, hat, coat",
+    "cold, hot, warm, cool",
+    "sun, moon, star, planet",
+    "chair, table, sofa, bed",
+    "rain, snow, wind, storm",
+    "gold, silver, iron, copper",
+    "football, tennis, chess, golf",
+]
+
+
+def _models(kind: str):
+    """Return (and cache) the tokenizer or a model, loaded once per kernel."""
+    from helpers.models import load_model, load_tokenizer
+
+    cache = _models.__dict__.setdefault("cache", {})
+    if kind not in cache:
+        cache[kind] = load_tokenizer() if kind == "tokenizer" else load_model(kind)
+    return cache[kind]
+
+
+def build(factory: Callable):
+    """Call a widget factory, passing the model/tokenizer its parameters ask for by name."""
+    kwargs = {}
+    for name, param in inspect.signature(factory).parameters.items():
+        if name == "tokenizer":
+            kwargs[name] = _models("tokenizer")
+        elif name == "model":
+            kind = "classifier" if "freez" in factory.__name__ else "encoder"
+            kwargs[name] = _models(kind)
+        elif param.default is inspect.Parameter.empty:
+            raise TypeError(f"{factory.__name__} needs argument {name!r}: teach bench how to build it")
+    return factory(**kwargs)
+
+
+def _control(root, *names, kinds=()):
+    """Return the first control named like one of `names`, else the first of a widget type in `kinds`."""
+    controls = getattr(root, "controls", {}) or {}
+    for name in names:
+        if name in controls:
+            return controls[name]
+    for control in controls.values():
+        if type(control).__name__ in kinds:
+            return control
+    raise LookupError(f"no control named {names} or of type {kinds} in {sorted(controls)}")
+
+
+def set_text(names: tuple[str, ...], values: list[str]):
+    """Return an action that types values[i] into the text control."""
+
+    def action(root, i):
+        _control(root, *names, kinds=("Text", "Textarea", "Combobox")).value = values[i % len(values)]
+
+    return action
+
+
+def move_slider(names: tuple[str, ...]):
+    """Return an action that moves the slider one step (and back at the end of its range)."""
+
+    def action(root, i):
+        slider = _control(root, *names, kinds=("IntSlider", "SelectionSlider", "FloatSlider"))
+        step = getattr(slider, "step", 1) or 1
+        nxt = slider.value + step
+        slider.value = nxt if nxt <= slider.max else slider.min
+
+    return action
+
+
+def toggle(names: tuple[str, ...]):
+    """Return an action that flips a checkbox (or toggle button)."""
+
+    def action(root, i):
+        box = _control(root, *names, kinds=("Checkbox", "ToggleButton"))
+        box.value = not box.value
+
+    return action
+
+
+# (widget, factory in helpers.widgets, what the student does, action)
+SCENARIOS = [
+    ("tokenizer playground", "make_tokenizer_playground", "new text",
+     set_text(("text", "sentence"), TEXTS)),
+    ("attention explorer", "make_attention_explorer", "slider move (head)",
+     move_slider(("head",))),
+    ("attention explorer", "make_attention_explorer", "slider move (layer)",
+     move_slider(("layer",))),
+    ("attention explorer", "make_attention_explorer", "new sentence",
+     set_text(("sentence", "text"), SENTENCES)),
+    ("embedding explorer", "make_embedding_explorer", "new words",
+     set_text(("words", "text"), WORD_SETS)),
+    ("freezing panel", "make_freezing_panel", "checkbox",
+     toggle(("pooler", "unfreeze_pooler", "freeze"))),
+]
+
+
+def time_scenario(factory: Callable, action: Callable, updates: int = UPDATES) -> dict:
+    """Build a widget, make one untimed change, then time `updates` changes; milliseconds."""
+    root = build(factory)
+    t0 = time.perf_counter()
+    action(root, 0)
+    first = (time.perf_counter() - t0) * 1000
+    samples = []
+    for i in range(1, updates + 1):
+        t0 = time.perf_counter()
+        action(root, i)
+        samples.append((time.perf_counter() - t0) * 1000)
+    return {"first_ms": first, "samples_ms": samples}
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Return the q-th percentile (0-100) with linear interpolation between order statistics."""
+    ordered = sorted(values)
+    pos = (len(ordered) - 1) * q / 100
+    lo = int(pos)
+    hi = min(lo + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
+
+
+def summarise(samples: list[float]) -> dict:
+    """Return median, p95 and max of `samples`."""
+    return {"median_ms": statistics.median(samples), "p95_ms": percentile(samples, 95),
+            "max_ms": max(samples), "n": len(samples)}
+
+
+def run_all(updates: int = UPDATES) -> list[dict]:
+    """Time every scenario whose factory exists; a missing or failing one is reported, not raised."""
+    import helpers.widgets as widgets
+
+    results = []
+    for widget, factory_name, what, action in SCENARIOS:
+        row = {"widget": widget, "factory": factory_name, "action": what}
+        factory = getattr(widgets, factory_name, None)
+        if factory is None:
+            row["error"] = f"helpers.widgets.{factory_name} does not exist yet"
+        else:
+            try:
+                timed = time_scenario(factory, action, updates)
+                row.update(timed, **summarise(timed["samples_ms"]))
+            except Exception as err:  # report it in the table, keep timing the others
+                row["error"] = f"{type(err).__name__}: {err}"[:300]
+        results.append(row)
+    return results
