@@ -12,4 +12,150 @@ the widget (for the browser tests), `root.controls` (its inputs, by name) and `r
 
 # --- Lesson 3: attention explorer ------------------------------------------
 
+import io  # noqa: E402
+
+import ipywidgets as _w3  # noqa: E402
+import matplotlib.pyplot as _plt3  # noqa: E402
+import numpy as _np3  # noqa: E402
+
+from helpers.attention import run_attention, select_map  # noqa: E402
+from helpers.plotting import attention_bars, attention_heatmap  # noqa: E402
+
+ATTENTION_EXAMPLE = "The animal didn't cross the street because it was too tired."
+MAX_BARS = 30  # the bar chart shows at most this many tokens (the largest weights)
+
+
+def attention_view_title(run, layer: int, head: int | None) -> str:
+    """Return the title of the explorer's heatmap, e.g. 'layer 2, head 5' or 'layer 2, average of 12 heads'."""
+    if head is None:
+        return f"layer {layer}, average of {run.weights.shape[1]} heads"
+    return f"layer {layer}, head {head}"
+
+
+class AttentionFigure:
+    """The explorer's figure for one AttentionRun: the heatmap, and beside it the attention
+    from one token as bars. Built once per sentence; `show` only changes the drawn data."""
+
+    def __init__(self, run):
+        self.run = run
+        n = len(run.tokens)
+        side = 6.5 if n <= 30 else 8.0
+        self.fig, (self.ax_map, self.ax_bar) = _plt3.subplots(
+            1, 2, figsize=(2 * side + 1, side), gridspec_kw={"width_ratios": [1.25, 1]}
+        )
+        attention_heatmap(run.weights[0, 0], run.tokens, ax=self.ax_map)
+        self.image = self.ax_map.images[0]
+        self.line = self.ax_map.axhline(0, color="white", linewidth=1.5, linestyle="--")
+        self.bars = None
+        self.fig.subplots_adjust(left=0.1, right=0.97, bottom=0.2, top=0.93, wspace=0.45)
+
+    def show(self, layer: int, head: int | None, source: int):
+        """Draw layer/head (None = average of heads) and token `source`'s row; return the figure."""
+        run, n = self.run, len(self.run.tokens)
+        weights = select_map(run.weights, layer, head)  # (seq, seq)
+        self.image.set_data(weights)
+        self.image.set_clim(0.0, max(float(weights.max()), 1e-9))
+        self.ax_map.set_title(attention_view_title(run, layer, head))
+        self.line.set_ydata([source, source])
+        row = weights[source]
+        if n > MAX_BARS or self.bars is None:  # few tokens: draw bars once, then resize them
+            shown = _np3.arange(n) if n <= MAX_BARS else _np3.sort(_np3.argsort(row)[-MAX_BARS:])
+            self.ax_bar.clear()
+            attention_bars(row[shown], [f"{i}: {run.tokens[i]}" for i in shown], ax=self.ax_bar)
+            self.bars = self.ax_bar.patches
+        else:
+            for bar, value in zip(self.bars, row, strict=True):
+                bar.set_width(value)
+            self.ax_bar.set_xlim(0, max(1.0, float(row.max()) * 1.15))
+        top = "" if n <= MAX_BARS else f" (top {MAX_BARS})"
+        self.ax_bar.set_title(f"attention from {source}: {run.tokens[source]!r}{top}")
+        return self.fig
+
+
+def draw_attention_view(run, layer: int, head: int | None, source: int):
+    """Draw the explorer's figure once (see AttentionFigure); return the figure."""
+    return AttentionFigure(run).show(layer, head, source)
+
+
+def figure_png(fig, close: bool = True) -> bytes:
+    """Return the figure as PNG bytes, and close it unless told not to (figures never pile up)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=80, bbox_inches=None)  # one draw, no re-layout
+    if close:
+        _plt3.close(fig)
+    return buffer.getvalue()
+
+
+def make_attention_explorer(model, tokenizer, sentence: str = ATTENTION_EXAMPLE):
+    """Return the attention explorer: a sentence box, layer and head sliders, an 'average of
+    heads' box and a token menu, over a heatmap and the chosen token's attention as bars.
+
+    The model runs once per sentence (cached); moving a slider only redraws.
+    """
+    n_layers, n_heads = model.config.num_hidden_layers, model.config.num_attention_heads
+    text = _w3.Text(value=sentence, description="Sentence", continuous_update=False,
+                    layout=_w3.Layout(width="95%"))
+    layer = _w3.IntSlider(value=0, min=0, max=n_layers - 1, description="Layer")
+    head = _w3.IntSlider(value=0, min=0, max=n_heads - 1, description="Head")
+    average = _w3.Checkbox(value=False, description="average of heads", indent=False)
+    token = _w3.Dropdown(options=[("0", 0)], value=0, description="From token")
+    message = _w3.HTML()
+    image = _w3.Image(format="png")
+    for control, name in [(text, "sentence"), (layer, "layer"), (head, "head"),
+                          (average, "average"), (token, "token"), (message, "message"),
+                          (image, "plot")]:
+        control.add_class(f"attention-{name}")
+    cache = {}  # sentence -> AttentionRun: the model runs once per sentence
+    state = {"busy": False, "figure": None}
+
+    def current_run():
+        if text.value not in cache:
+            if len(cache) > 20:
+                cache.pop(next(iter(cache)))
+            cache[text.value] = run_attention(model, tokenizer, text.value)
+        return cache[text.value]
+
+    def figure_for(run):
+        if state["figure"] is None or state["figure"].run is not run:
+            if state["figure"] is not None:
+                _plt3.close(state["figure"].fig)
+            state["figure"] = AttentionFigure(run)
+            _plt3.close(state["figure"].fig)  # drawn into the widget only, never inline
+        return state["figure"]
+
+    def update(change=None):
+        if state["busy"]:
+            return
+        state["busy"] = True
+        try:
+            run = current_run()
+            message.value = f"<b>{run.message}</b>" if run.message else ""
+            if not run.tokens:
+                image.value = b""
+                token.options = [("(no tokens)", 0)]
+                return
+            options = [(f"{i}: {t}", i) for i, t in enumerate(run.tokens)]
+            if list(token.options) != options:
+                keep = token.value if token.value is not None and token.value < len(options) else 0
+                token.options = options
+                token.value = keep
+            head.disabled = average.value
+            chosen_head = None if average.value else head.value
+            fig = figure_for(run).show(layer.value, chosen_head, token.value)
+            image.value = figure_png(fig, close=False)
+        finally:
+            state["busy"] = False
+
+    for control in (text, layer, head, average, token):
+        control.observe(update, names="value")
+    root = _w3.VBox([text, _w3.HBox([layer, head, average]), token, message, image])
+    root.add_class("attention-explorer")
+    root.controls = {"sentence": text, "layer": layer, "head": head, "average": average,
+                     "token": token, "message": message, "plot": image}
+    root.update = update
+    root.cache = cache
+    update()
+    return root
+
+
 # --- Lesson 4: freezing panel ----------------------------------------------
