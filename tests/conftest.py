@@ -1,0 +1,78 @@
+"""Shared fixtures for the robustness tests (issue 9).
+
+`student_session(path)`: the outputs of one notebook played the way students play it (see
+tests/notebook_runs.py). The first test that asks for any notebook's session starts the
+sessions of every notebook the run has selected, in parallel subprocesses (one torch thread
+each, so they share the CPU well), and every later test reads the results.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+RUNNER = HERE / "notebook_runs.py"
+SESSION_TIMEOUT_S = 1800
+
+
+def _needed_notebooks(session) -> list[Path]:
+    needed = set()
+    for item in session.items:
+        if "student_session" in getattr(item, "fixturenames", ()):
+            callspec = getattr(item, "callspec", None)
+            if callspec is not None and "path" in callspec.params:
+                needed.add(Path(callspec.params["path"]))
+    return sorted(needed)
+
+
+def _play_all(paths: list[Path], workdir: Path) -> dict[Path, dict]:
+    """Play every notebook in `paths`, a few at a time; return {path: session result}."""
+    parallel = max(1, min(len(paths), os.cpu_count() or 1))
+    waiting, running, results = list(paths), {}, {}
+    started = {}
+    while waiting or running:
+        while waiting and len(running) < parallel:
+            path = waiting.pop(0)
+            out = workdir / f"{path.stem}.json"
+            log = open(workdir / f"{path.stem}.log", "w")  # noqa: SIM115 (closed below)
+            running[path] = (subprocess.Popen([sys.executable, str(RUNNER), str(path), str(out)],
+                                              stdout=log, stderr=subprocess.STDOUT), out, log)
+            started[path] = time.monotonic()
+        for path, (proc, out, log) in list(running.items()):
+            if proc.poll() is None and time.monotonic() - started[path] < SESSION_TIMEOUT_S:
+                continue
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            log.close()
+            del running[path]
+            if proc.returncode == 0 and out.exists():
+                results[path] = json.loads(out.read_text())
+            else:
+                tail = (workdir / f"{path.stem}.log").read_text()[-3000:]
+                results[path] = {"failed": f"runner exited with {proc.returncode}:\n{tail}"}
+        time.sleep(0.5)
+    return results
+
+
+@pytest.fixture(scope="session")
+def _student_sessions(request, tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("student_sessions")
+    return _play_all(_needed_notebooks(request.session), workdir)
+
+
+@pytest.fixture
+def student_session(_student_sessions, path):
+    result = _student_sessions.get(Path(path))
+    if result is None:  # not selected up front (e.g. run by -k after collection): play it now
+        result = _play_all([Path(path)], Path(tempfile.mkdtemp(prefix="student-session-")))[Path(path)]
+        _student_sessions[Path(path)] = result
+    if "failed" in result:
+        pytest.fail(f"could not play {Path(path).name}: {result['failed']}")
+    return result
