@@ -10,6 +10,119 @@ the widget (for the browser tests), `root.controls` (its inputs, by name) and `r
 
 # --- Lesson 2: embedding map explorer --------------------------------------
 
+import html as _html2  # noqa: E402
+import io as _io2  # noqa: E402
+import warnings as _warnings2  # noqa: E402
+
+import ipywidgets as _w2  # noqa: E402
+import matplotlib.pyplot as _plt2  # noqa: E402
+
+from helpers.embeddings import Exploration, WordMap, build_word_map, explore_words  # noqa: E402
+from helpers.plotting import plot_word_map  # noqa: E402
+
+EXPLORER_EXAMPLE = "kitten, tram, noodle"
+EXPLORER_COLOURS = [
+    ("black", "#000000"),
+    ("red", "#D55E00"),
+    ("blue", "#0072B2"),
+    ("green", "#009E73"),
+    ("purple", "#CC79A7"),
+]
+
+
+def explorer_messages_html(result: Exploration) -> str:
+    """Return the explorer's messages about the input as an HTML list (empty if none)."""
+    if not result.messages:
+        return ""
+    items = "".join(f"<li>{_html2.escape(m)}</li>" for m in result.messages)
+    return f'<ul class="ee-messages" style="margin:4px 0">{items}</ul>'
+
+
+def explorer_table_html(result: Exploration) -> str:
+    """Return the placed words, their pieces and nearest vocabulary neighbours as an HTML table."""
+    if not result.placed:
+        return "<i>No word placed yet.</i>"
+    rows = "".join(
+        f"<tr><td><b>{_html2.escape(p.word[:40])}</b></td>"
+        f"<td style='font-family:monospace'>{_html2.escape(' + '.join(p.pieces))}</td>"
+        f"<td>{_html2.escape(', '.join(f'{t} ({s:.2f})' for t, s in p.neighbours))}</td></tr>"
+        for p in result.placed
+    )
+    head = "<tr><th>word</th><th>tokens</th><th>nearest in the vocabulary (cosine)</th></tr>"
+    return f'<table class="ee-table" style="border-collapse:collapse">{head}{rows}</table>'
+
+
+def explorer_figure_png(result: Exploration, word_map: WordMap, colour: str) -> bytes:
+    """Draw the reference map with the placed words on top; return it as PNG bytes.
+
+    Labels in scripts the plot font lacks show as boxes (the table below spells them out)."""
+    fig, ax = _plt2.subplots(figsize=(8, 6), dpi=80)
+    extra = ([p.coords for p in result.placed], [p.word[:20] for p in result.placed])
+    try:
+        with _warnings2.catch_warnings():
+            _warnings2.filterwarnings("ignore", message="Glyph .* missing from font")
+            plot_word_map(
+                word_map.coords.numpy(),
+                word_map.words,
+                word_map.groups,
+                ax=ax,
+                extra=extra if result.placed else None,
+                extra_colour=colour,
+            )
+            buffer = _io2.BytesIO()
+            fig.savefig(buffer, format="png")
+    finally:
+        _plt2.close(fig)
+    return buffer.getvalue()
+
+
+def make_embedding_explorer(tokenizer, model, word_map: WordMap | None = None) -> _w2.VBox:
+    """Return the embedding map explorer: type words, pick a colour, see them on the 2D map.
+
+    The reference map (vectors, PCA) is computed once here, or passed in as `word_map`."""
+    word_map = word_map or build_word_map(tokenizer, model)
+    words = _w2.Text(
+        value=EXPLORER_EXAMPLE,
+        description="words",
+        continuous_update=False,
+        placeholder="comma-separated, e.g. kitten, tram, noodle",
+        layout=_w2.Layout(width="95%"),
+    )
+    colour = _w2.Dropdown(options=EXPLORER_COLOURS, value="#000000", description="colour")
+    place = _w2.Button(description="Place", button_style="primary")
+    messages = _w2.HTML()
+    picture = _w2.Image(format="png", layout=_w2.Layout(max_width="640px"))
+    table = _w2.HTML()
+    for control, name in [
+        (words, "words"),
+        (colour, "colour"),
+        (place, "place"),
+        (messages, "messages"),
+        (picture, "map"),
+        (table, "neighbours"),
+    ]:
+        control.add_class(f"embedding-explorer-{name}")
+
+    def update(*_) -> Exploration:
+        result = explore_words(words.value, word_map)
+        messages.value = explorer_messages_html(result)
+        table.value = explorer_table_html(result)
+        picture.value = explorer_figure_png(result, word_map, colour.value)
+        return result
+
+    words.observe(update, names="value")
+    colour.observe(update, names="value")
+    place.on_click(update)
+    root = _w2.VBox([_w2.HBox([colour, place]), words, messages, picture, table])
+    root.add_class("embedding-explorer")
+    root.controls = {"words": words, "colour": colour, "place": place}
+    root.outputs = {"messages": messages, "map": picture, "neighbours": table}
+    root.update = update
+    root.word_map = word_map
+    update()
+    return root
+
+
 # --- Lesson 3: attention explorer ------------------------------------------
 
 import io  # noqa: E402
