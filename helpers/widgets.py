@@ -8,6 +8,118 @@ the widget (for the browser tests), `root.controls` (its inputs, by name) and `r
 
 # --- Lesson 1: tokenizer playground ----------------------------------------
 
+import html as _html1  # noqa: E402
+
+import ipywidgets as _w1  # noqa: E402
+
+from helpers.plotting import GROUP_COLOURS as _COLOURS1  # noqa: E402
+from helpers.tokens import (  # noqa: E402
+    MAX_DRAWN_TOKENS,
+    PADDING_CHOICES,
+    PlaygroundResult,
+    playground_encode,
+)
+
+PLAYGROUND_EXAMPLE = "Hello, world!\nHow are you?"
+_SPECIAL_STYLE = "background:#444444;color:white"
+_PAD_STYLE = "background:#EEEEEE;color:#777777;border:1px dashed #999999"
+_UNK_STYLE = "background:#D55E00;color:white"
+
+
+def _chip_style(token: str, token_id: int) -> str:
+    """Return the inline CSS of one token chip: specials dark, [PAD] pale, [UNK] red, others by id."""
+    if token == "[PAD]":
+        return _PAD_STYLE
+    if token == "[UNK]":
+        return _UNK_STYLE
+    if token.startswith("[") and token.endswith("]"):
+        return _SPECIAL_STYLE
+    colour = _COLOURS1[token_id % len(_COLOURS1)]
+    text = "black" if colour in ("#E69F00", "#56B4E9", "#F0E442") else "white"
+    return f"background:{colour};color:{text}"
+
+
+def _chips_html(tokens: list[str], ids: list[int]) -> str:
+    """Return one sentence's tokens as coloured chips, each with its id underneath."""
+    chips = [
+        f'<span class="tp-chip" style="display:inline-block;margin:2px;padding:2px 6px;'
+        f'border-radius:6px;text-align:center;font-family:monospace;{_chip_style(t, i)}">'
+        f'{_html1.escape(t)}<br><small>{i}</small></span>'
+        for t, i in zip(tokens[:MAX_DRAWN_TOKENS], ids[:MAX_DRAWN_TOKENS], strict=True)
+    ]
+    if len(tokens) > MAX_DRAWN_TOKENS:
+        chips.append(f"<i>… and {len(tokens) - MAX_DRAWN_TOKENS} more tokens</i>")
+    return f'<div class="tp-row">{"".join(chips)}</div>'
+
+
+def _grid_html(name: str, rows: list[list[int]], mask: list[list[int]]) -> str:
+    """Return `rows` (one per sentence) as an HTML table; padded cells (mask 0) are grey."""
+    width = max(len(r) for r in rows)
+    shown = min(width, MAX_DRAWN_TOKENS)
+    cell = "border:1px solid white;padding:2px 5px;font-family:monospace;text-align:right;"
+    lines = []
+    for row, row_mask in zip(rows, mask, strict=True):
+        cells = [
+            f'<td style="{cell}{"background:#DCE9F5" if m else "background:#EEEEEE;color:#999999"}">'
+            f"{v}</td>"
+            for v, m in zip(row[:shown], row_mask[:shown], strict=True)
+        ]
+        cells += ['<td style="{}">·</td>'.format(cell + "color:#BBBBBB")] * (shown - len(row))
+        lines.append(f"<tr>{''.join(cells)}</tr>")
+    more = f" (first {shown} of {width} columns)" if width > shown else ""
+    return (f'<div class="tp-grid"><b>{name}</b>{more}<table style="border-collapse:collapse">'
+            f"{''.join(lines)}</table></div>")
+
+
+def playground_html(result: PlaygroundResult) -> str:
+    """Return the playground's output as HTML: notes, chips per sentence, then the two grids."""
+    if result.problem:
+        notes = "".join(f"<p>{_html1.escape(n)}</p>" for n in result.notes)
+        return f'<div class="tp-problem">{notes}<p>⚠️ {_html1.escape(result.problem)}</p></div>'
+    parts = [f'<p class="tp-note">ℹ️ {_html1.escape(n)}</p>' for n in result.notes]
+    parts += [_chips_html(t, i) for t, i in zip(result.tokens, result.ids, strict=True)]
+    parts.append(_grid_html("input_ids", result.ids, result.attention_mask))
+    parts.append(_grid_html("attention_mask", result.attention_mask, result.attention_mask))
+    return "".join(parts)
+
+
+def make_tokenizer_playground(tokenizer=None, text: str = PLAYGROUND_EXAMPLE) -> _w1.VBox:
+    """Return the tokenizer playground: type sentences (one per line), see tokens, ids and mask."""
+    if tokenizer is None:
+        from helpers.models import load_tokenizer
+
+        tokenizer = load_tokenizer()
+    controls = {
+        "text": _w1.Textarea(value=text, rows=4, continuous_update=True,
+                             placeholder="One sentence per line",
+                             layout=_w1.Layout(width="95%")),
+        "padding": _w1.ToggleButtons(options=list(PADDING_CHOICES), value="longest",
+                                     description="padding"),
+        "truncation": _w1.Checkbox(value=True, description="truncation", indent=False),
+        "max_length": _w1.IntSlider(value=12, min=1, max=64, description="max_length",
+                                    continuous_update=True),
+        "add_special_tokens": _w1.Checkbox(value=True, description="add_special_tokens",
+                                           indent=False),
+    }
+    for name, control in controls.items():
+        control.add_class(f"tp-{name.replace('_', '-')}")
+    output = _w1.HTML()
+    output.add_class("tp-output")
+
+    def update(change=None) -> None:
+        values = {name: control.value for name, control in controls.items()}
+        output.value = playground_html(playground_encode(tokenizer, **values))
+
+    for control in controls.values():
+        control.observe(update, names="value")
+    update()
+    options = _w1.HBox([controls["truncation"], controls["max_length"],
+                        controls["add_special_tokens"]])
+    root = _w1.VBox([controls["text"], controls["padding"], options, output])
+    root.add_class("tokenizer-playground")
+    root.controls, root.update, root.output = controls, update, output
+    return root
+
 # --- Lesson 2: embedding map explorer --------------------------------------
 
 import html as _html2  # noqa: E402
