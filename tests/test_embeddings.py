@@ -159,7 +159,21 @@ def test_word_vector_of_nothing_says_what_to_do(tokenizer, E, text):
 
 def test_claim_cat_is_nearer_dog_than_car(tokenizer, E):
     cat, dog, car = (word_vector(w, tokenizer, E) for w in ("cat", "dog", "car"))
-    assert cosine(cat, dog) > cosine(cat, car)
+    assert cosine(cat, dog) > cosine(cat, car) > 0.2  # "car still scores well above 0"
+
+
+def test_claim_every_group_hangs_together_verbs_least(X, labels):
+    sims = cosine_matrix(X)
+    names = list(dict.fromkeys(labels))
+    group = torch.tensor([names.index(g) for g in labels])
+    not_self = ~torch.eye(len(labels), dtype=torch.bool)
+    within = {
+        g: sims[(group[:, None] == k) & (group[None, :] == k) & not_self].mean().item()
+        for k, g in enumerate(names)
+    }
+    across = sims[group[:, None] != group[None, :]].mean().item()
+    assert min(within, key=within.get) == "verbs"
+    assert across < min(within.values())
 
 
 def test_cosine_matrix_is_symmetric_with_ones_on_the_diagonal(X):
@@ -202,8 +216,8 @@ def test_align_signs_flips_only_disagreeing_columns():
 
 def test_claim_the_map_keeps_little_variance_and_moves_neighbours(X):
     projection = fit_pca(X)
-    assert projection.explained_ratio.sum() < 0.5
-    assert neighbour_agreement(X, projection(X)) < 1.0
+    assert 0.12 < projection.explained_ratio.sum() < 0.22  # "about a sixth"
+    assert neighbour_agreement(X, projection(X)) < 0.5  # "often not its nearest neighbour"
 
 
 def test_neighbour_agreement_is_one_when_nothing_is_lost():
@@ -236,6 +250,10 @@ def test_claim_centring_helps_and_eat_stays_food(tokenizer, E, words, labels):
     raw_misses = [(w, top) for (w, top), (_, want) in zip(raw, scored, strict=True) if top != want]
     cen_misses = [(w, top) for (w, top), (_, want) in zip(cen, scored, strict=True) if top != want]
     assert all(w in load_word_groups()["verbs"] for w, _ in raw_misses)
+    raw_scores = [
+        v for w, _ in scored for v in profile(word_vector(w, tokenizer, E), directions).values()
+    ]
+    assert sum(v > 0 for v in raw_scores) > len(raw_scores) / 2  # "most raw scores are positive"
     assert len(cen_misses) < len(raw_misses)
     assert ("eat", "food") in raw_misses and ("eat", "food") in cen_misses
     dog = profile(word_vector("dog", tokenizer, E) - centre, contrast)
@@ -339,6 +357,7 @@ def test_claim_similar_sentences_are_closest(tokenizer, model):
     for i in range(0, 6, 2):
         others = [j for j in range(6) if j not in (i, i + 1)]
         assert sims[i, i + 1] > sims[i, others].max()
+    assert sims[4, 5] < min(sims[0, 1], sims[2, 3])  # "the cooking pair is the weakest match"
 
 
 def test_claim_semantic_search_finds_the_meaning(tokenizer, model):
