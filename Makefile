@@ -69,8 +69,9 @@ wheelhouse: setup
 WHEELHOUSE_VENV ?= /tmp/wheelhouse-venv
 test-wheelhouse: wheelhouse
 	rm -rf $(WHEELHOUSE_VENV) && $(PYTHON) -m venv $(WHEELHOUSE_VENV)
-	$(if $(shell command -v unshare && unshare -n true 2>/dev/null && echo y),unshare -n) env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null \
-	  $(WHEELHOUSE_VENV)/bin/python -m pip install --no-index --find-links wheelhouse -c constraints.txt -e ".[test]"
+	$(if $(shell command -v unshare && unshare -n true 2>/dev/null && echo y),unshare -n) \
+	  env PIP_CONFIG_FILE=/dev/null PIP_NO_INDEX=1 PIP_FIND_LINKS=$(CURDIR)/wheelhouse \
+	  $(WHEELHOUSE_VENV)/bin/python -m pip install -c constraints.txt -e ".[test]"
 	$(WHEELHOUSE_VENV)/bin/python -c "from helpers.models import load_model, load_tokenizer; \
 	  print(load_model()(**load_tokenizer()('offline room', return_tensors='pt')).last_hidden_state.shape)"
 

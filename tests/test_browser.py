@@ -175,6 +175,17 @@ def next_layer(page, root):
     handle.press("ArrowRight")
 
 
+def tick_a_block(page, root):
+    """Freezing panel: tick the first frozen block's checkbox; the trainable count changes."""
+    root.locator(".freezing-block input[type=checkbox]:not(:checked)").first.check()
+
+
+def trainable_count(root) -> int:
+    """The trainable-parameter count the freezing panel shows."""
+    text = root.locator(".freezing-summary").inner_text()
+    return int(re.search(r"trainable\s+([\d,]+)", text)[1].replace(",", ""))
+
+
 def readout(selector: str):
     """A check that the slider at `selector` now reads 1 (it started at 0)."""
     return lambda root: root.locator(f"{selector} .widget-readout").inner_text().strip() == "1"
@@ -193,6 +204,7 @@ INTERACTIONS = {
         lambda root: "volcano" in root.locator(".embedding-explorer-neighbours").inner_text(),
     ),
     "attention-explorer": (next_layer, ".attention-plot", readout(".attention-layer")),
+    "freezing-panel": (tick_a_block, ".freezing-summary", lambda root: trainable_count(root) > 0),
 }
 
 
