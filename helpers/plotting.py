@@ -139,6 +139,10 @@ def attention_head_grid(layer_weights, tokens, axes=None, ncols=4):
         ax.set_title(f"head {head}")
         ax.set_xlabel("")
         ax.set_ylabel("")
+        if head % ncols:  # token labels only on the left column and the bottom row
+            ax.tick_params(labelleft=False)
+        if head < n_heads - ncols:
+            ax.tick_params(labelbottom=False)
     axes[0].figure.colorbar(image, ax=list(axes), fraction=0.02, pad=0.02, label="attention weight")
     return axes
 

@@ -1,0 +1,136 @@
+"""Lesson 3's attention explorer: the model runs once per sentence, sliders only redraw,
+and bad input is answered in words inside the widget."""
+
+import matplotlib.pyplot as plt
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from helpers import attention as att
+from helpers import widgets
+from helpers.models import load_model, load_tokenizer
+
+SENTENCE = "The animal didn't cross the street because it was too tired."
+PNG = b"\x89PNG"
+
+
+@pytest.fixture(scope="module")
+def model():
+    return load_model()
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    return load_tokenizer()
+
+
+@pytest.fixture(scope="module")
+def explorer(model, tokenizer):
+    return widgets.make_attention_explorer(model, tokenizer, SENTENCE)
+
+
+def test_root_has_its_class_controls_and_update(explorer):
+    assert "attention-explorer" in explorer._dom_classes
+    assert set(explorer.controls) == {"sentence", "layer", "head", "average", "token", "message", "plot"}
+    for name, control in explorer.controls.items():
+        assert f"attention-{name}" in control._dom_classes
+    assert callable(explorer.update)
+    assert bytes(explorer.controls["plot"].value).startswith(PNG)
+    assert explorer.controls["layer"].max == 5 and explorer.controls["head"].max == 11
+
+
+def test_sliders_redraw_without_running_the_model(model, tokenizer, monkeypatch):
+    calls = []
+
+    def counting(*args):
+        calls.append(args[2])
+        return att.run_attention(*args)
+
+    monkeypatch.setattr(widgets, "run_attention", counting)
+    root = widgets.make_attention_explorer(model, tokenizer, SENTENCE)
+    c = root.controls
+    first = bytes(c["plot"].value)
+    c["layer"].value = 3
+    c["head"].value = 1
+    c["token"].value = 10
+    c["average"].value = True
+    assert c["head"].disabled
+    assert calls == [SENTENCE]
+    assert bytes(c["plot"].value) != first and bytes(c["plot"].value).startswith(PNG)
+    c["sentence"].value = "A second sentence."
+    c["sentence"].value = SENTENCE  # back again: from the cache
+    assert calls == [SENTENCE, "A second sentence."]
+
+
+def test_token_menu_follows_the_sentence(explorer):
+    c = explorer.controls
+    c["sentence"].value = "Cats sleep."
+    labels = [label for label, _ in c["token"].options]
+    assert labels == ["0: [CLS]", "1: cats", "2: sleep", "3: .", "4: [SEP]"]
+    c["token"].value = 4
+    c["sentence"].value = "Hi there"  # shorter: the chosen token must still exist
+    assert c["token"].value < len(c["token"].options)
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\x00\x07"])
+def test_empty_input_is_answered_in_words(explorer, text):
+    c = explorer.controls
+    c["sentence"].value = text
+    assert "type a sentence" in c["message"].value
+    assert bytes(c["plot"].value) == b""
+
+
+def test_long_text_is_truncated_and_said_so(explorer):
+    c = explorer.controls
+    c["sentence"].value = "long " * 600
+    assert "truncated" in c["message"].value and "602 tokens" in c["message"].value
+    assert bytes(c["plot"].value).startswith(PNG)
+    assert len(c["token"].options) == att.MAX_TOKENS
+
+
+def test_single_token_is_explained(explorer):
+    c = explorer.controls
+    c["sentence"].value = "hello"
+    assert "Only one token" in c["message"].value
+    assert bytes(c["plot"].value).startswith(PNG)
+
+
+def test_message_clears_for_a_normal_sentence(explorer):
+    c = explorer.controls
+    c["sentence"].value = ""
+    c["sentence"].value = SENTENCE
+    assert c["message"].value == ""
+
+
+def test_figures_do_not_pile_up(explorer):
+    before = len(plt.get_fignums())
+    for layer in range(6):
+        explorer.controls["layer"].value = layer
+    explorer.controls["sentence"].value = "One more sentence to draw."
+    assert len(plt.get_fignums()) == before
+
+
+def test_view_title():
+    run = att.AttentionRun("x", ["[CLS]", "x", "[SEP]"], __import__("numpy").zeros((6, 12, 3, 3)), 3)
+    assert widgets.attention_view_title(run, 2, 5) == "layer 2, head 5"
+    assert widgets.attention_view_title(run, 2, None) == "layer 2, average of 12 heads"
+
+
+@settings(max_examples=8, deadline=None)
+@given(
+    text=st.one_of(
+        st.text(max_size=40),
+        st.sampled_from(["مرحبا بالعالم", "שלום", "🙂🚀👍🏽", "日本語の文", "a\u202eb", "x" * 10_000]),
+    ),
+    layer=st.integers(0, 5),
+    head=st.integers(0, 11),
+    average=st.booleans(),
+)
+def test_update_answers_any_input(explorer, text, layer, head, average):
+    c = explorer.controls
+    c["sentence"].value = text
+    c["layer"].value, c["head"].value, c["average"].value = layer, head, average
+    explorer.update()
+    assert c["message"].value or bytes(c["plot"].value).startswith(PNG)
+    if bytes(c["plot"].value):
+        assert bytes(c["plot"].value).startswith(PNG)
