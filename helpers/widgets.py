@@ -24,6 +24,9 @@ PLAYGROUND_EXAMPLE = "Hello, world!\nHow are you?"
 _SPECIAL_STYLE = "background:#444444;color:white"
 _PAD_STYLE = "background:#EEEEEE;color:#777777;border:1px dashed #999999"
 _UNK_STYLE = "background:#D55E00;color:white"
+_REAL_CELL = "background:#BFD9F2;color:black"
+_PAD_CELL = ("background:repeating-linear-gradient(45deg,#F4F4F4 0 4px,#DDDDDD 4px 8px);"
+             "color:#888888")
 
 
 def _chip_style(token: str, token_id: int) -> str:
@@ -60,7 +63,7 @@ def _grid_html(name: str, rows: list[list[int]], mask: list[list[int]]) -> str:
     lines = []
     for row, row_mask in zip(rows, mask, strict=True):
         cells = [
-            f'<td style="{cell}{"background:#DCE9F5" if m else "background:#EEEEEE;color:#999999"}">'
+            f'<td style="{cell}{_REAL_CELL if m else _PAD_CELL}">'
             f"{v}</td>"
             for v, m in zip(row[:shown], row_mask[:shown], strict=True)
         ]

@@ -21,7 +21,7 @@ from helpers.tokens import (
     split_sentences,
     train_bpe,
 )
-from helpers.widgets import make_tokenizer_playground, playground_html
+from helpers.widgets import _PAD_CELL, _REAL_CELL, make_tokenizer_playground, playground_html
 
 
 @pytest.fixture(scope="module")
@@ -265,7 +265,7 @@ def test_playground_html_escapes_and_caps(tokenizer):
 
 def test_padding_cells_look_different_in_the_grid(tokenizer):
     page = playground_html(playground_encode(tokenizer, "hi\nhello there friend"))
-    assert "#EEEEEE" in page and "#DCE9F5" in page
+    assert _PAD_CELL in page and _REAL_CELL in page
 
 
 # --- Plots ------------------------------------------------------------------------
