@@ -108,3 +108,25 @@ def test_slides_show_their_plots_with_the_network_cut(slides):
         browser.close()
     assert blocked == [], f"the slides tried to reach the internet: {blocked}"
     assert errors == [], f"JavaScript errors in the slides: {errors}"
+
+
+def test_presentation_mode_enlarges_widget_text_and_plots(monkeypatch):
+    """presentation_mode() shows a style sheet for widget text (Presentation Mode leaves it small)."""
+    import IPython.display
+    import matplotlib as mpl
+
+    from helpers import presentation_mode
+    from helpers.plotting import WIDGET_PRESENTATION_CSS
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda *objs: shown.extend(objs))
+    try:
+        presentation_mode()
+        assert mpl.rcParams["font.size"] >= 16
+        assert [obj.data for obj in shown] == [WIDGET_PRESENTATION_CSS]
+        assert "--jp-widgets-font-size: 20px" in WIDGET_PRESENTATION_CSS
+        presentation_mode(False)
+        assert len(shown) == 1, "turning it off shows nothing new"
+        assert mpl.rcParams["font.size"] == 11
+    finally:
+        presentation_mode(False)
