@@ -25,9 +25,14 @@ from bench.kernel import code_notebook, run_in_fresh_kernel, run_notebook
 from bench.widget_timing import UPDATES
 
 ROOT = Path(__file__).resolve().parent.parent
-# The same quiet, offline environment as `make` exports; conftest.py holds it for pytest.
-sys.path.insert(0, str(ROOT))
-from conftest import COURSE_ENV  # noqa: E402
+# The same quiet, offline environment as `make` exports (and conftest.py sets for pytest), for
+# a run without make. Kernels inherit it.
+COURSE_ENV = {
+    "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "HF_HUB_DISABLE_PROGRESS_BARS": "1",
+    "HF_HUB_DISABLE_TELEMETRY": "1", "TRANSFORMERS_VERBOSITY": "error",
+    "TOKENIZERS_PARALLELISM": "false", "PYTHONHASHSEED": "0",
+    "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+}
 
 FLOOR_CELLS = (
     "import torch\nimport transformers\n\nimport helpers\nfrom helpers.models import load_model, load_tokenizer",
@@ -66,6 +71,7 @@ def machine() -> dict:
         "python": platform.python_version(),
         **{name: version(name) for name in ("torch", "transformers", "ipykernel", "nbclient")},
         "load_before": _load(),
+        "torch_threads": os.environ.get("COURSE_TORCH_THREADS") or "2 (seed_everything's default)",
     }
 
 
@@ -77,6 +83,7 @@ def _run_summary(runs) -> dict:
     return {"wall_s": report.spread([r.wall_s for r in runs]),
             "startup_s": report.spread([r.startup_s for r in runs]),
             "peak_rss": report.spread([r.peak_rss for r in runs if r.peak_rss] or [0]),
+            "cpu_s": report.spread([r.cpu_s for r in runs if r.cpu_s] or [0]),
             "runs_s": [round(r.wall_s, 3) for r in runs]}
 
 

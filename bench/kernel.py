@@ -26,17 +26,23 @@ try:
 except ImportError:  # Windows: the peak working set
     import psutil as _p
     _peak = _p.Process().memory_info().peak_wset
-print("BENCH-PEAK", _j.dumps(_peak))
+    _cpu = sum(_p.Process().cpu_times()[:2])
+else:
+    _u = _r.getrusage(_r.RUSAGE_SELF)
+    _cpu = _u.ru_utime + _u.ru_stime
+print("BENCH-PEAK", _j.dumps([_peak, _cpu]))
 """
 
 
 @dataclass
 class KernelRun:
-    """One execution: seconds from kernel request to last cell, peak RSS in bytes, per-cell seconds."""
+    """One execution: seconds from kernel request to last cell, peak RSS in bytes, the kernel's
+    CPU seconds (all its threads, user + system), per-cell seconds."""
 
     wall_s: float
     startup_s: float
     peak_rss: int | None
+    cpu_s: float | None = None
     cell_s: list[tuple[int, float, str]] = field(default_factory=list)  # (index, seconds, first line)
     error: str | None = None
     stdout: str = ""
@@ -87,12 +93,12 @@ def run_in_fresh_kernel(nb: nbformat.NotebookNode, cwd: Path) -> KernelRun:
             cell_s.append((index, time.perf_counter() - t0, _first_line(cell.source)))
             end = time.perf_counter()
         client.execute_cell(probe, len(nb.cells) - 1)
-    peak = None
+    peak = cpu = None
     for line in _stdout_of(probe).splitlines():
         if line.startswith("BENCH-PEAK "):
-            peak = int(json.loads(line.split(" ", 1)[1]))
+            peak, cpu = json.loads(line.split(" ", 1)[1])
     stdout = "".join(_stdout_of(c) for c in nb.cells[:-1] if c.cell_type == "code")
-    return KernelRun(end - start, ready - start, peak, cell_s, error, stdout)
+    return KernelRun(end - start, ready - start, peak, cpu, cell_s, error, stdout)
 
 
 def run_notebook(path: Path) -> KernelRun:

@@ -83,16 +83,18 @@ def notebook_rows(results: dict) -> list[list[str]]:
     """Return one table row per measured kernel run group: floor first, then each notebook."""
     f = results["floor"]
     rows = [["**floor** (imports + model load)", f"{f['wall_s']['min']:.1f}", f"{f['wall_s']['median']:.1f}",
-             f"{f['wall_s']['max']:.1f}", "1.00", f"{f['peak_rss']['max'] / 1e6:.0f}",
+             f"{f['wall_s']['max']:.1f}", "1.00", f"{f['cpu_s']['median']:.1f}",
+             f"{f['peak_rss']['max'] / 1e6:.0f}",
              f"kernel start {f['startup_s']['median']:.1f} s"]]
     for n in results["notebooks"]:
         if n.get("error"):
-            rows.append([f"`{n['name']}`", "-", "-", "-", "-", "-", f"FAILED: {n['error']}"])
+            rows.append([f"`{n['name']}`", "-", "-", "-", "-", "-", "-", f"FAILED: {n['error']}"])
             continue
         w = n["wall_s"]
         slow = "; ".join(f"`{c['first_line']}` {c['median_s']:.1f} s" for c in n["slowest_cells"])
         rows.append([f"`{n['name']}`", f"{w['min']:.1f}", f"{w['median']:.1f}", f"{w['max']:.1f}",
-                     f"{n['ratio']:.2f}", f"{n['peak_rss']['max'] / 1e6:.0f}", slow])
+                     f"{n['ratio']:.2f}", f"{n['cpu_s']['median']:.1f}",
+                     f"{n['peak_rss']['max'] / 1e6:.0f}", slow])
     return rows
 
 
@@ -101,10 +103,11 @@ def widget_rows(results: dict) -> list[list[str]]:
     rows = []
     for w in results.get("widgets") or []:
         if "median_ms" not in w:
-            rows.append([w["widget"], w["action"], "-", "-", "-", "-", w.get("error", "")])
+            rows.append([w["widget"], w["action"], "-", "-", "-", "-", "-", w.get("error", "")])
         else:
             rows.append([w["widget"], w["action"], f"{w['first_ms']:.0f}", f"{w['median_ms']:.0f}",
-                         f"{w['p95_ms']:.0f}", f"{w['max_ms']:.0f}", str(w["n"])])
+                         f"{w['p95_ms']:.0f}", f"{w['max_ms']:.0f}", f"{w['cpu_median_ms']:.0f}",
+                         str(w["n"])])
     return rows
 
 
@@ -119,7 +122,8 @@ def markdown(results: dict) -> str:
     out += ["", "## Machine", "",
             f"- {m['cores']} CPU cores ({m['cpu']}), {m['memory_gb']:.0f} GB memory, {m['os']}",
             f"- Python {m['python']}, torch {m['torch']}, transformers {m['transformers']}, "
-            f"ipykernel {m['ipykernel']}, nbclient {m['nbclient']}",
+            f"ipykernel {m['ipykernel']}, nbclient {m['nbclient']}; torch threads in the lessons: "
+            f"{m['torch_threads']}",
             f"- Load average (1/5/15 min) before the run: {m['load_before']}; after: {m['load_after']}. "
             "Other work on the machine slows every figure below by about the same factor; "
             "the ratios to the floor are steadier than the seconds.",
@@ -129,14 +133,15 @@ def markdown(results: dict) -> str:
             "`helpers` and loads the bundled tokenizer and model: no lesson can be faster. Peak "
             "RSS is the kernel process's high-water mark (`getrusage`), the largest over the runs.",
             ""]
-    out += _table(["notebook", "min s", "median s", "max s", "x floor (median)", "peak RSS MB",
-                   "slowest cells (median)"], notebook_rows(results))
+    out += _table(["notebook", "min s", "median s", "max s", "x floor (median)", "kernel CPU s",
+                   "peak RSS MB", "slowest cells (median)"], notebook_rows(results))
     out += ["", f"## Widget updates ({results['updates']} timed updates each, in a kernel)", "",
             "Each widget is built by its factory in `helpers.widgets`; one untimed change first "
             "(its time is \"first\": cold caches), then each timed update sets one control's value, "
             "which runs the widget's callback synchronously. Every input is new (no cache hits), "
             "except that slider moves revisit a sentence already computed, as in class.", ""]
-    out += _table(["widget", "action", "first ms", "median ms", "p95 ms", "max ms", "n"],
+    out += _table(["widget", "action", "first ms", "median ms", "p95 ms", "max ms",
+                   "CPU ms (median)", "n"],
                   widget_rows(results))
     s = results["setup"]
     out += ["", "## Setup", "", f"- `.venv` on disk: {s['venv_bytes'] / 1e9:.2f} GB."]
@@ -159,8 +164,9 @@ def printed(results: dict) -> str:
     """Return a plain-text summary for the terminal."""
     lines = []
     for header, rows in [
-        (["notebook", "min", "median", "max", "x floor", "peak MB", "slowest cells"], notebook_rows(results)),
-        (["widget", "action", "first", "median", "p95", "max", "n"], widget_rows(results)),
+        (["notebook", "min", "median", "max", "x floor", "CPU s", "peak MB", "slowest cells"],
+         notebook_rows(results)),
+        (["widget", "action", "first", "median", "p95", "max", "CPU", "n"], widget_rows(results)),
         (["target", "measured", "verdict"], [list(r) for r in targets(results)]),
     ]:
         widths = [max(len(str(x)) for x in col) for col in zip(header, *rows, strict=True)]
