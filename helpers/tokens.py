@@ -33,10 +33,12 @@ def load_corpus(path: Path = CORPUS_PATH) -> list[str]:
 
 
 def train_bpe(sentences: list[str], vocab_size: int, min_frequency: int = 2) -> Tokenizer:
-    """Return a byte-pair-encoding tokenizer trained on `sentences` with at most `vocab_size` entries.
+    """Return a byte-pair-encoding tokenizer trained on `sentences` with `vocab_size` entries.
 
     Like the course model's tokenizer it lower-cases, strips accents and splits on spaces and
-    punctuation before learning merges. Training is deterministic.
+    punctuation before learning merges. Training is deterministic. The vocabulary is smaller
+    when the text runs out of pairs to merge, and larger when it has more distinct characters
+    than `vocab_size` (every character seen is kept).
     """
     if vocab_size < 1:
         raise ValueError(f"vocab_size must be a positive number of entries, not {vocab_size}.")

@@ -384,3 +384,36 @@ def test_check_token_type_ids_hints(tokenizer):
     assert "swapped" in hint(checks.check_token_type_ids(swapped))
     assert "first [SEP]" in hint(checks.check_token_type_ids([0] * 5 + [1] * 6))
     assert "whole dictionary" in hint(checks.check_token_type_ids(tokenizer(*checks.PAIR)))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=tricky_text, padding=st.sampled_from(PADDING_CHOICES), truncation=st.booleans(),
+       max_length=st.integers(1, 64), specials=st.booleans())
+def test_playground_widget_update_never_shows_a_traceback(tokenizer, text, padding, truncation,
+                                                          max_length, specials):
+    root = _shared_playground(tokenizer)
+    values = {"text": text, "padding": padding, "truncation": truncation,
+              "max_length": max_length, "add_special_tokens": specials}
+    for name, value in values.items():
+        root.controls[name].value = value
+    root.update()
+    assert root.output.value and "Traceback" not in root.output.value
+
+
+_PLAYGROUNDS = {}
+
+
+def _shared_playground(tokenizer):
+    """One playground per test session (hypothesis calls the test many times)."""
+    if "root" not in _PLAYGROUNDS:
+        _PLAYGROUNDS["root"] = make_tokenizer_playground(tokenizer)
+    return _PLAYGROUNDS["root"]
+
+
+@settings(max_examples=25, deadline=None)
+@given(sentences=st.lists(st.text(max_size=80), max_size=6))
+def test_tiny_tokenizer_trains_on_any_text(sentences):
+    tokenizer = train_bpe(sentences, 60)
+    assert "[UNK]" in tokenizer.get_vocab()  # (every character is kept, even past 60 entries)
+    if sentences:
+        assert mean_tokens_per_sentence(tokenizer, sentences) >= 0
