@@ -2,21 +2,23 @@
 
 Used by test_student_behaviour.py and test_stability.py; one session per notebook serves both,
 and the sessions of different notebooks run in parallel subprocesses (each kernel uses one
-torch thread), so the whole check costs about three notebook runs of wall time.
+torch thread), so a session costs about four runs of the notebook, shared between CPU cores.
 
 One session, with torch at ONE thread (COURSE_TORCH_THREADS=1, OMP_NUM_THREADS=1):
-  fresh kernel (what a student has after "Restart kernel")
+  kernel A, fresh (what a student has after "Restart kernel"):
     "first"   every code cell in order; these outputs must equal the committed ones
-              (nbval's strict rules: the main test run does the same at two threads),
-    "second"  ...each cell run again at once, before moving on (a double Shift+Enter),
+              (nbval's strict rules; the main test run does the same at two threads),
     "revisit" then every section again, the last section first ("let me go back to ..."),
-              each section's cells in order; then every widget cell once more, now that the
-              variables it reads were re-assigned;
-  a second fresh kernel:
-    "jump"    the Setup cell, then the sections in reverse order: a student who restarted and
-              went straight back to where they were. Errors are expected here; they must say
-              what to run (NameError or a message naming the cell to run), never a deep
-              traceback from inside a helper.
+              each section's cells in order; then every widget cell once more
+              ("revisit-widget"), now that the variables it reads were re-assigned;
+  kernel B, fresh:
+    "jump"    the Setup cells, then the first cell of every other section, last section
+              first: a student who restarted and went straight back to where they were.
+              Errors are expected here; they must say what is missing or what to run
+              (NameError, or a message naming the cell), never a deep traceback from a helper;
+    "twice"   then from the top, every code cell run twice in a row (a double Shift+Enter).
+  (The twice-run gets its own kernel: a cell run twice draws its random numbers twice, which
+  rightly changes what later cells print, so it cannot share the compared pass.)
 
 Command line (what the tests call):  python tests/notebook_runs.py NOTEBOOK OUT.json
 """
@@ -117,10 +119,9 @@ class Session:
     def play(self) -> list[dict]:
         nb = self.nb
         client, context = self.kernel()
-        with context:
+        with context:  # kernel A
             for index in code_cell_indices(nb):
                 self.run(client, index, "first")
-                self.run(client, index, "second")
             probe = nbformat.v4.new_code_cell("import torch; print(torch.get_num_threads())")
             client.execute_cell(probe, 0)  # stored into the client's copy only
             self.threads = "".join(o.get("text", "") for o in probe.outputs).strip()
@@ -131,14 +132,16 @@ class Session:
                 if WIDGET_CALL.search(nb.cells[index].source):
                     self.run(client, index, "revisit-widget")
         client, context = self.kernel()
-        with context:
+        with context:  # kernel B
             setup = setup_section(nb)
             for index in setup:
                 self.run(client, index, "jump")
             for group in reversed(sections(nb)):
-                for index in group:
-                    if index not in setup:
-                        self.run(client, index, "jump")
+                if group[0] not in setup:
+                    self.run(client, group[0], "jump")
+            for index in code_cell_indices(nb):
+                self.run(client, index, "twice")
+                self.run(client, index, "twice")
         return self.records
 
 
@@ -184,6 +187,7 @@ def main(notebook: str, out: str) -> None:
     session = Session(Path(notebook).resolve())
     records = session.play()
     Path(out).write_text(json.dumps({"notebook": notebook, "records": records,
+                                     "played": session.nb,  # the version played (it may change)
                                      "torch_threads": session.threads,
                                      "seconds": round(time.perf_counter() - start, 1)}))
 
