@@ -172,53 +172,51 @@ _LABEL_SPOTS = [
 ]
 
 
-def _overlap_area(box, others) -> float:
-    return sum(
-        max(0.0, min(box.x1, o.x1) - max(box.x0, o.x0))
-        * max(0.0, min(box.y1, o.y1) - max(box.y0, o.y0))
-        for o in others
-    )
+def _overlap_area(box, others: np.ndarray) -> float:
+    """Total overlap area of `box` (x0, y0, x1, y1) with the rows of `others` (m, 4)."""
+    if len(others) == 0:
+        return 0.0
+    w = np.clip(np.minimum(box[2], others[:, 2]) - np.maximum(box[0], others[:, 0]), 0, None)
+    h = np.clip(np.minimum(box[3], others[:, 3]) - np.maximum(box[1], others[:, 1]), 0, None)
+    return float((w * h).sum())
 
 
 def place_labels(ax, xs, ys, labels, colours=None, **text_kwargs) -> list:
     """Write each label next to its point, choosing for each the first nearby spot where it
     overlaps no earlier label, no point and no axes edge (else the least-overlapping spot).
     Call it after the points are drawn and the axes limits are final. Returns the texts."""
-    from matplotlib.transforms import Bbox
-
     fig = ax.figure
     renderer = fig.canvas.get_renderer()
-    points = ax.transData.transform(np.column_stack([xs, ys]))
-    taken = [Bbox.from_extents(x - 4, y - 4, x + 4, y + 4) for x, y in points]
+    points = ax.transData.transform(np.column_stack([xs, ys]))  # pixels
+    taken = [(x - 4, y - 4, x + 4, y + 4) for x, y in points]  # markers
     frame = ax.get_window_extent(renderer)
+    scale = fig.dpi / 72.0  # points to pixels
+    shift_x = {"left": 0.0, "center": 0.5, "right": 1.0}
+    shift_y = {"bottom": 0.0, "center": 0.5, "top": 1.0}
     texts = []
-    for i, (x, y, label) in enumerate(zip(xs, ys, labels, strict=True)):
+    for i, ((px, py), label) in enumerate(zip(points, labels, strict=True)):
+        text = ax.annotate(label, (xs[i], ys[i]), xytext=(0, 0), textcoords="offset points",
+                           color=None if colours is None else colours[i], **text_kwargs)
+        extent = text.get_window_extent(renderer)
+        w, h = extent.width, extent.height
+        others = np.array([b for j, b in enumerate(taken) if j != i])
         best, best_cost = None, None
-        own = [b for j, b in enumerate(taken) if j != i]
         for dx, dy, ha, va in _LABEL_SPOTS:
-            text = ax.annotate(
-                label,
-                (x, y),
-                xytext=(dx, dy),
-                textcoords="offset points",
-                ha=ha,
-                va=va,
-                color=None if colours is None else colours[i],
-                **text_kwargs,
-            )
-            box = text.get_window_extent(renderer)
-            outside = box.width * box.height - _overlap_area(box, [frame])
-            cost = _overlap_area(box, own) + 3 * outside
+            x0 = px + dx * scale - shift_x[ha] * w
+            y0 = py + dy * scale - shift_y[va] * h
+            box = (x0, y0, x0 + w, y0 + h)
+            inside = _overlap_area(box, np.array([[frame.x0, frame.y0, frame.x1, frame.y1]]))
+            cost = _overlap_area(box, others) + 3 * (w * h - inside)
             if best is None or cost < best_cost:
-                if best is not None:
-                    best.remove()
-                best, best_cost = text, cost
-            else:
-                text.remove()
+                best, best_cost = (dx, dy, ha, va, box), cost
             if cost == 0:
                 break
-        taken.append(best.get_window_extent(renderer))
-        texts.append(best)
+        dx, dy, ha, va, box = best
+        text.set_position((dx, dy))
+        text.set_horizontalalignment(ha)
+        text.set_verticalalignment(va)
+        taken.append(box)
+        texts.append(text)
     return texts
 
 
@@ -284,9 +282,10 @@ def plot_word_map(coords, words, groups, ax=None, extra=None, extra_colour=None,
             zorder=4,
             label="your words",
         )
-        all_xy = np.vstack([coords, extra_xy])
-        all_words = all_words + list(extra[1])
-        all_colours = all_colours + [colour] * len(extra[1])
+        # the student's words first, so their labels get the free spots
+        all_xy = np.vstack([extra_xy, coords])
+        all_words = list(extra[1]) + all_words
+        all_colours = [colour] * len(extra[1]) + all_colours
     _pad_limits(ax, all_xy[:, 0], all_xy[:, 1])
     place_labels(ax, all_xy[:, 0], all_xy[:, 1], all_words, colours=all_colours, fontsize=12)
     ax.set_xlabel("PCA component 1")
@@ -336,7 +335,6 @@ def plot_profiles(profiles, ax=None, title="meaning profiles"):
     ax.legend(title="aspect", fontsize=10, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     ax.set_title(title)
     return ax
-
 
 # --- Lesson 1: tokenization ---------------------------------------------------
 

@@ -157,10 +157,12 @@ def explorer_table_html(result: Exploration) -> str:
     """Return the placed words, their pieces and nearest vocabulary neighbours as an HTML table."""
     if not result.placed:
         return "<i>No word placed yet.</i>"
+    pad = "padding:2px 10px;text-align:left"
     rows = "".join(
-        f"<tr><td><b>{_html2.escape(p.word[:40])}</b></td>"
-        f"<td style='font-family:monospace'>{_html2.escape(' + '.join(p.pieces))}</td>"
-        f"<td>{_html2.escape(', '.join(f'{t} ({s:.2f})' for t, s in p.neighbours))}</td></tr>"
+        f"<tr><td style='{pad}'><b>{_html2.escape(p.word[:40])}</b></td>"
+        f"<td style='{pad};font-family:monospace'>{_html2.escape(' + '.join(p.pieces))}</td>"
+        f"<td style='{pad}'>"
+        f"{_html2.escape(', '.join(f'{t} ({s:.2f})' for t, s in p.neighbours))}</td></tr>"
         for p in result.placed
     )
     head = "<tr><th>word</th><th>tokens</th><th>nearest in the vocabulary (cosine)</th></tr>"
