@@ -336,6 +336,7 @@ def plot_profiles(profiles, ax=None, title="meaning profiles"):
     ax.set_title(title)
     return ax
 
+
 # --- Lesson 1: tokenization ---------------------------------------------------
 
 
