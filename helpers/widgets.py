@@ -389,3 +389,101 @@ def make_attention_explorer(model, tokenizer, sentence: str = ATTENTION_EXAMPLE)
 
 
 # --- Lesson 4: freezing panel ----------------------------------------------
+
+import html as _html4  # noqa: E402
+
+import ipywidgets as _w4  # noqa: E402
+
+from helpers.plotting import GROUP_COLOURS as _COLOURS4  # noqa: E402
+from helpers.training import (  # noqa: E402
+    FreezeSummary,
+    accuracy,
+    block_names,
+    block_of,
+    fit,
+    freezing_summary,
+)
+
+
+def freezing_bar_html(summary: FreezeSummary) -> str:
+    """Return a horizontal bar, trainable (coloured) against frozen (grey), with the message."""
+    share = 100 * summary.trainable / summary.total if summary.total else 0.0
+    width = 0.0 if summary.trainable == 0 else min(100.0, max(share, 0.6))  # a sliver stays visible
+    bar = (
+        '<div class="freezing-bar" style="display:flex;height:26px;width:100%;max-width:640px;'
+        'border:1px solid #888;border-radius:4px;overflow:hidden">'
+        f'<div class="freezing-bar-trainable" style="width:{width:.2f}%;background:{_COLOURS4[0]}"></div>'
+        f'<div class="freezing-bar-frozen" style="flex:1;background:#BBBBBB"></div></div>'
+    )
+    counts = (f"<b>trainable</b> {summary.trainable:,} &nbsp; <b>frozen</b> {summary.frozen:,} "
+              f"&nbsp; <b>total</b> {summary.total:,}")
+    return f"{bar}<div>{counts}</div><div class='freezing-message'>{_html4.escape(summary.message)}</div>"
+
+
+def make_freezing_panel(model, data=None, lr: float = 1e-3, train_examples: int = 48):
+    """Return a panel with one checkbox per block (ticked = trainable) that sets requires_grad
+    on `model` and shows trainable against frozen parameters; with `data` (from
+    helpers.training.encode_splits), a button trains one short epoch on `train_examples`
+    training sentences and reports validation accuracy before and after."""
+    blocks = block_names(model)
+    trainable_now = {name: False for name in blocks}
+    for name, param in model.named_parameters():
+        trainable_now[block_of(name)] |= bool(param.requires_grad)
+    boxes = {}
+    for name in blocks:
+        box = _w4.Checkbox(value=trainable_now[name], description=name, indent=False,
+                           layout=_w4.Layout(width="150px"))
+        box.add_class("freezing-block")
+        box.add_class("freezing-block-" + name.replace(" ", "-"))
+        boxes[name] = box
+    bar = _w4.HTML()
+    bar.add_class("freezing-summary")
+    button = _w4.Button(description="Train one short epoch", icon="play",
+                        layout=_w4.Layout(width="220px"))
+    button.add_class("freezing-train")
+    report = _w4.HTML("" if data is not None else "<i>(pass data= to train from here)</i>")
+    report.add_class("freezing-report")
+    state = {"summary": None}
+
+    def update(change=None) -> FreezeSummary:
+        summary = freezing_summary(model, [name for name, box in boxes.items() if box.value])
+        state["summary"] = summary
+        bar.value = freezing_bar_html(summary)
+        button.disabled = data is None or not summary.can_train
+        return summary
+
+    def train(_=None) -> str:
+        summary = state["summary"] or update()
+        if data is None:
+            report.value = "No data was given to this panel, so it cannot train."
+        elif not summary.can_train:
+            report.value = _html4.escape(summary.message)
+        else:
+            button.disabled = True
+            report.value = "training..."
+            try:
+                subset = {"train": data["train"].subset(train_examples), "validation": data["validation"]}
+                before = accuracy(model, data["validation"])
+                history = fit(model, subset, "panel", epochs=1, lr=lr, progress=False)
+                report.value = (
+                    f"One epoch on {len(subset['train'])} sentences, {summary.trainable:,} trainable "
+                    f"parameters: {history.seconds[0]:.2f} s. Validation accuracy "
+                    f"{before:.3f} → {history.val_acc[0]:.3f}."
+                )
+            finally:
+                button.disabled = False
+        return report.value
+
+    for box in boxes.values():
+        box.observe(update, names="value")
+    button.on_click(train)
+    grid = _w4.GridBox(list(boxes.values()),
+                       layout=_w4.Layout(grid_template_columns="repeat(3, 160px)"))
+    title = _w4.HTML("<b>Tick a block to let it train; untick to freeze it.</b>")
+    root = _w4.VBox([title, grid, bar, _w4.HBox([button]), report])
+    root.add_class("freezing-panel")
+    root.controls = {**boxes, "train": button, "summary": bar, "report": report}
+    root.update = update
+    root.train = train
+    update()
+    return root
