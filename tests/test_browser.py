@@ -17,6 +17,7 @@ from browser_support import (
     launch_chromium,
     require_chromium,
 )
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 pytestmark = pytest.mark.browser
 
@@ -110,6 +111,19 @@ WIDGETS_DRAWN_JS = """() => {
         const drawn = cell.node.querySelectorAll('.jp-OutputArea-output > .jupyter-widgets').length;
         return drawn >= expected;
     });
+}"""
+
+# What each cell whose widgets did not render shows instead (for the failure message).
+UNDRAWN_WIDGETS_JS = """() => {
+    const panel = window.jupyterapp.shell.currentWidget;
+    return panel.content.widgets.filter(cell => cell.model.type === 'code').map(cell => ({
+        source: cell.model.sharedModel.getSource().slice(0, 80),
+        expected: cell.model.outputs.toJSON().filter(o => o.data &&
+            o.data['application/vnd.jupyter.widget-view+json']).length,
+        drawn: cell.node.querySelectorAll('.jp-OutputArea-output > .jupyter-widgets').length,
+        shows: (cell.node.querySelector('.jp-Cell-outputArea') || {innerText: ''})
+            .innerText.slice(0, 120),
+    })).filter(cell => cell.drawn < cell.expected);
 }"""
 
 SAVE_AND_CLOSE_JS = """async () => {
@@ -230,7 +244,10 @@ def test_lesson_runs_in_jupyterlab(page, lab, name):
         assert "Traceback" not in text, f"{name}: a traceback is shown"
 
         # every widget output of the model is drawn as a live view (not an error, not "Loading")
-        page.wait_for_function(WIDGETS_DRAWN_JS, timeout=WIDGET_TIMEOUT_MS)
+        try:
+            page.wait_for_function(WIDGETS_DRAWN_JS, timeout=WIDGET_TIMEOUT_MS)
+        except PlaywrightTimeout:
+            pytest.fail(f"{name}: widgets not drawn: {page.evaluate(UNDRAWN_WIDGETS_JS)}")
         for broken in BROKEN_WIDGET_TEXT:
             assert broken not in notebook(page).inner_text(), f"{name}: widget shows {broken!r}"
 
@@ -250,7 +267,10 @@ def test_lesson_runs_in_jupyterlab(page, lab, name):
 def check_widget(page, stem: str, widget_class: str) -> None:
     """The lesson's own widget: rendered with its controls, and it responds."""
     root = notebook(page).locator(f".{widget_class}").first
-    root.wait_for(timeout=WIDGET_TIMEOUT_MS)
+    try:
+        root.wait_for(timeout=WIDGET_TIMEOUT_MS)
+    except PlaywrightTimeout:
+        pytest.fail(f"{stem}: no .{widget_class} widget on the page (is it displayed?)")
     controls = root.locator("input, textarea, select, button")
     assert controls.count() > 0, f"{widget_class} shows no controls"
     shot(root, f"{stem}-{widget_class}-before")
