@@ -64,6 +64,7 @@ site: setup  ## static HTML of every lesson (committed outputs) in site/, with a
 wheelhouse: setup
 	$(BIN)/python -m pip wheel --quiet -c constraints.txt -w wheelhouse ".[test]"
 	$(BIN)/python -m pip download --quiet -d wheelhouse "setuptools>=68"
+	rm -rf build  # left by building this course's own wheel
 
 # Proves the wheelhouse is enough: a fresh venv, pip with no index, no config and no network.
 WHEELHOUSE_VENV ?= /tmp/wheelhouse-venv
