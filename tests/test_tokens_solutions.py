@@ -56,3 +56,11 @@ def test_the_committed_exercises_are_unanswered():
         if "exercise" in cell.metadata.get("tags", []):
             assert "answer = ...   # replace ... with your answer" in cell.source
             assert last_text(cell).startswith("✏️ Not answered yet")
+
+
+def test_the_notebook_shows_the_worked_example_as_computed():
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    shown = "".join(last_text(c) for c in nb.cells if c.cell_type == "code" and c.outputs
+                    and "ids_by_hand = [vocab[token] for token in tokens]" in c.source)
+    assert "tokens: ['[CLS]', 'hello', ',', 'world', '!', '[SEP]']" in shown
+    assert "ids by hand: [101, 7592, 1010, 2088, 999, 102]" in shown
