@@ -352,8 +352,9 @@ TOY_KEYS = {"cat": [1, 1, 0, 0], "dog": [1, 0, 0, 1], "car": [0, 0, 1, 1]}
 TOY_VALUES = {"cat": [4, 0], "dog": [4, 0], "car": [0, 4]}
 TOY_PUPPY = [1, 1, 0, 1]
 TOY_KITTEN = [1, 1, 0, 0]
-# Layer 1's next-token head on "The animal didn't cross the street because it was too tired."
-# (tests/test_attention.py recomputes it from the model).
+# Layer 1's next- and previous-token heads on "The animal didn't cross the street because it was
+# too tired."
+# (tests/test_attention.py recomputes both from the model).
 NEXT_TOKEN_LAYER, NEXT_TOKEN_HEAD, PREVIOUS_TOKEN_HEAD_LAYER_1 = 1, 8, 9
 
 
@@ -438,19 +439,22 @@ def check_masked_weights(answer) -> Feedback:
     return wrong("take the scaled scores of dog and car only (the cat score becomes -inf), then softmax.")
 
 
-def check_next_token_head(answer) -> Feedback:
-    """Exercise: which head of layer 1 attends most to the next token (on the pronoun sentence)?"""
+def check_previous_token_head(answer) -> Feedback:
+    """Exercise: which head of layer 1 attends most to the previous token (pronoun sentence)?"""
     if (fb := unanswered(answer)) is not None:
         return fb
     if isinstance(answer, bool) or not isinstance(answer, int):
         return wrong("give one head number, an int from 0 to 11.")
     if not 0 <= answer <= 11:
         return wrong(f"layer 1 has heads 0 to 11; {answer} is not one of them.")
-    if answer == NEXT_TOKEN_HEAD:
-        return right(f"head {NEXT_TOKEN_HEAD} of layer 1 sends most of its attention one token ahead.")
     if answer == PREVIOUS_TOKEN_HEAD_LAYER_1:
-        return wrong("that head looks mostly at the previous token; we want the next one (offset=+1).")
-    return wrong("for each head h compute np.diagonal(run.weights[1, h], offset=1).mean() "
+        return right(f"head {answer} of layer 1 gives the previous token the largest share "
+                     "(about 0.30: much less than layer 0's head 2, which gives it 1.00).")
+    if answer == NEXT_TOKEN_HEAD:
+        return wrong("that head looks mostly at the next token; we want the previous one (offset=-1).")
+    if answer == 2:
+        return wrong("head 2 is the previous-token head of layer 0; look at layer 1: run.weights[1].")
+    return wrong("for each head h compute np.diagonal(run.weights[1, h], offset=-1).mean() "
                  "and take the head with the largest value.")
 
 

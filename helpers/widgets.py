@@ -385,6 +385,9 @@ def make_attention_explorer(model, tokenizer, sentence: str = ATTENTION_EXAMPLE)
     root.update = update
     root.cache = cache
     update()
+    tokens = current_run().tokens
+    if "it" in tokens:  # start on the pronoun of the lesson's example sentence
+        token.value = tokens.index("it")
     return root
 
 

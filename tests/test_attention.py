@@ -275,7 +275,7 @@ def test_bars_and_grid(sentence_run):
 
 def test_checks_wait_for_an_answer():
     for check in (checks.check_toy_weights, checks.check_toy_output,
-                  checks.check_masked_weights, checks.check_next_token_head):
+                  checks.check_masked_weights, checks.check_previous_token_head):
         assert check(...).correct is None
 
 
@@ -307,10 +307,11 @@ def test_masked_weights_hints():
     assert c([0, 0.5, 0.5]).correct is False
 
 
-def test_next_token_head_hints():
-    c = checks.check_next_token_head
-    assert c(8).correct
-    assert "previous token" in c(9).message
+def test_previous_token_head_hints():
+    c = checks.check_previous_token_head
+    assert c(9).correct
+    assert "next token" in c(8).message
+    assert "layer 0" in c(2).message
     assert "int from 0 to 11" in c("8").message and "int from 0 to 11" in c(True).message
     assert "heads 0 to 11" in c(12).message
     assert "np.diagonal" in c(0).message
@@ -329,5 +330,5 @@ def test_next_token_constants_match_the_model(sentence_run):
                  st.lists(st.floats(allow_nan=True), max_size=4), st.booleans()))
 def test_checks_never_raise(answer):
     for check in (checks.check_toy_weights, checks.check_toy_output,
-                  checks.check_masked_weights, checks.check_next_token_head):
+                  checks.check_masked_weights, checks.check_previous_token_head):
         assert check(answer).correct in (True, False)
