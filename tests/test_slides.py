@@ -98,12 +98,17 @@ def test_slides_show_their_plots_with_the_network_cut(slides):
         assert page.evaluate("() => Reveal.getTotalSlides()") > 3
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=SCREENSHOTS / f"slides-{path.stem}-title.png")
-        if expected:  # go to the first slide with a plot and look at it
+        if expected:  # go to the first slide with a plot, scroll to it if the slide is tall
             page.evaluate(
                 "() => { const s = document.querySelector('.reveal img').closest('section');"
                 " Reveal.slide(...Object.values(Reveal.getIndices(s))); }"
             )
             page.wait_for_timeout(800)  # the slide transition
+            page.evaluate("() => document.querySelector('.reveal img').scrollIntoView()")
+            page.wait_for_timeout(200)
+            box = page.locator(".reveal img").first.bounding_box()
+            assert box and box["height"] > 100, "the plot is not drawn at a readable size"
+            assert 0 <= box["y"] and box["y"] + box["height"] <= 800 + 1, "the plot is off screen"
             page.screenshot(path=SCREENSHOTS / f"slides-{path.stem}-plot.png")
         browser.close()
     assert blocked == [], f"the slides tried to reach the internet: {blocked}"
