@@ -133,6 +133,7 @@ def test_great_circle_distances():
 def test_three_lookups_agree(tokenizer, model, E):
     assert tuple(E.shape) == (30522, 384)
     dog = tokenizer.convert_tokens_to_ids("dog")
+    assert dog == 3899  # the lesson quotes it
     one_hot = F.one_hot(torch.tensor(dog), num_classes=E.shape[0]).float()
     with torch.no_grad():
         by_layer = model.get_input_embeddings()(torch.tensor([dog]))[0]
@@ -174,6 +175,7 @@ def test_claim_every_group_hangs_together_verbs_least(X, labels):
     across = sims[group[:, None] != group[None, :]].mean().item()
     assert min(within, key=within.get) == "verbs"
     assert across < min(within.values())
+    assert max(within.values()) < 0.5  # "far from 1"
 
 
 def test_cosine_matrix_is_symmetric_with_ones_on_the_diagonal(X):
@@ -217,6 +219,12 @@ def test_align_signs_flips_only_disagreeing_columns():
 def test_claim_the_map_keeps_little_variance_and_moves_neighbours(X):
     projection = fit_pca(X)
     assert 0.12 < projection.explained_ratio.sum() < 0.22  # "about a sixth"
+    coords = projection(X)
+    flat = torch.cdist(coords, coords).fill_diagonal_(float("inf")).argmin(dim=1).tolist()
+    labels = [g for g, ws in load_word_groups().items() for _ in ws]
+    assert sum(labels[j] == g for j, g in zip(flat, labels, strict=True)) > 0.6 * len(
+        labels
+    )  # "regions"
     assert neighbour_agreement(X, projection(X)) < 0.5  # "often not its nearest neighbour"
 
 

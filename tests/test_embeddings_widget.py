@@ -189,3 +189,20 @@ def test_update_is_quick_enough(explorer):
         explorer.update()
         times.append(time.perf_counter() - start)
     assert statistics.median(times) < 3.0  # generous: shared CI machines; about 0.3 s measured
+
+
+# --- claims the lesson's text makes about the explorer --------------------------
+
+
+def test_claim_noodle_is_split_and_its_neighbours_are_crude(word_map):
+    noodle = explore_words("noodle", word_map).placed[0]
+    assert noodle.pieces == ["no", "##odle"]
+    assert [t for t, _ in noodle.neighbours[:2]] == ["not", "nothing"]
+
+
+def test_claim_a_word_outside_the_groups_lands_near_the_middle(word_map):
+    volcano = explore_words("volcano", word_map).placed[0]
+    distance = (volcano.coords[0] ** 2 + volcano.coords[1] ** 2) ** 0.5  # the map's centre is 0, 0
+    reference = word_map.coords.norm(dim=1).median().item()
+    assert distance < 0.5 * reference
+    assert volcano.neighbours[0][0] == "volcanic"
