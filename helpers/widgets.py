@@ -245,8 +245,10 @@ def make_embedding_explorer(tokenizer, model, word_map: WordMap | None = None) -
 import io  # noqa: E402
 
 import ipywidgets as _w3  # noqa: E402
-import matplotlib.pyplot as _plt3  # noqa: E402
 import numpy as _np3  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg as _Canvas3  # noqa: E402
+from matplotlib.figure import Figure as _Figure3  # noqa: E402
+from PIL import Image as _PILImage3  # noqa: E402
 
 from helpers.attention import run_attention, select_map  # noqa: E402
 from helpers.plotting import attention_bars, attention_heatmap  # noqa: E402
@@ -263,43 +265,80 @@ def attention_view_title(run, layer: int, head: int | None) -> str:
 
 
 class AttentionFigure:
-    """The explorer's figure for one AttentionRun: the heatmap, and beside it the attention
-    from one token as bars. Built once per sentence; `show` only changes the drawn data."""
+    """The explorer's figure for one AttentionRun: the heatmap (colour scale fixed at 0 to 1,
+    so the same colour means the same weight in every head), and beside it the attention from
+    one token as bars.
+
+    Built once per sentence. The static parts (token labels, colour bar, axes) are drawn once
+    and kept as a background; `png()` redraws only what changes (blitting), so a slider move
+    costs a fraction of a full draw. With more than MAX_BARS tokens the bar labels change
+    with the chosen token, so that case is drawn in full.
+    """
+
+    DPI = 80
 
     def __init__(self, run):
         self.run = run
         n = len(run.tokens)
         side = 6.5 if n <= 30 else 8.0
-        self.fig, (self.ax_map, self.ax_bar) = _plt3.subplots(
-            1, 2, figsize=(2 * side + 1, side), gridspec_kw={"width_ratios": [1.25, 1]}
-        )
+        self.fig = _Figure3(figsize=(2 * side + 1, side), dpi=self.DPI)  # not pyplot: never leaks
+        _Canvas3(self.fig)
+        self.ax_map, self.ax_bar = self.fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.25, 1]})
         attention_heatmap(run.weights[0, 0], run.tokens, ax=self.ax_map)
         self.image = self.ax_map.images[0]
+        self.image.set_clim(0.0, 1.0)
         self.line = self.ax_map.axhline(0, color="white", linewidth=1.5, linestyle="--")
-        self.bars = None
+        self.few = n <= MAX_BARS
+        self.bars = []
+        if self.few:
+            labels = [f"{i}: {t}" for i, t in enumerate(run.tokens)]
+            self.bars = list(attention_bars(_np3.zeros(n), labels, ax=self.ax_bar).patches)
+            self.ax_bar.set_xlim(0, 1.0)
+        self.ax_map.set_title(" ")
+        self.ax_bar.set_title(" ")
         self.fig.subplots_adjust(left=0.1, right=0.97, bottom=0.2, top=0.93, wspace=0.45)
+        self.changing = [self.image, self.line, self.ax_map.title, self.ax_bar.title, *self.bars]
+        self.on_top = [*self.ax_map.spines.values(), *self.ax_bar.spines.values()]  # drawn again
+        self.background = None
+        if self.few:
+            for artist in self.changing:
+                artist.set_animated(True)
+            self.fig.canvas.draw()
+            self.background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
 
     def show(self, layer: int, head: int | None, source: int):
-        """Draw layer/head (None = average of heads) and token `source`'s row; return the figure."""
-        run, n = self.run, len(self.run.tokens)
+        """Set layer/head (None = average of heads) and token `source`'s row; return the figure."""
+        run = self.run
         weights = select_map(run.weights, layer, head)  # (seq, seq)
         self.image.set_data(weights)
-        self.image.set_clim(0.0, max(float(weights.max()), 1e-9))
         self.ax_map.set_title(attention_view_title(run, layer, head))
         self.line.set_ydata([source, source])
         row = weights[source]
-        if n > MAX_BARS or self.bars is None:  # few tokens: draw bars once, then resize them
-            shown = _np3.arange(n) if n <= MAX_BARS else _np3.sort(_np3.argsort(row)[-MAX_BARS:])
-            self.ax_bar.clear()
-            attention_bars(row[shown], [f"{i}: {run.tokens[i]}" for i in shown], ax=self.ax_bar)
-            self.bars = self.ax_bar.patches
-        else:
+        if self.few:
             for bar, value in zip(self.bars, row, strict=True):
                 bar.set_width(value)
-            self.ax_bar.set_xlim(0, max(1.0, float(row.max()) * 1.15))
-        top = "" if n <= MAX_BARS else f" (top {MAX_BARS})"
+        else:  # many tokens: show the MAX_BARS largest, in sentence order
+            shown = _np3.sort(_np3.argsort(row)[-MAX_BARS:])
+            self.ax_bar.clear()
+            attention_bars(row[shown], [f"{i}: {run.tokens[i]}" for i in shown], ax=self.ax_bar)
+            self.ax_bar.set_xlim(0, 1.0)
+        top = "" if self.few else f" (top {MAX_BARS})"
         self.ax_bar.set_title(f"attention from {source}: {run.tokens[source]!r}{top}")
         return self.fig
+
+    def png(self) -> bytes:
+        """Return the current view as PNG bytes, redrawing only what changed when possible."""
+        canvas = self.fig.canvas
+        if self.background is None:
+            canvas.draw()
+        else:
+            canvas.restore_region(self.background)
+            for artist in self.changing + self.on_top:
+                if artist.get_visible():
+                    self.fig.draw_artist(artist)
+        buffer = io.BytesIO()
+        _PILImage3.fromarray(_np3.asarray(canvas.buffer_rgba())).save(buffer, format="png", compress_level=1)
+        return buffer.getvalue()
 
 
 def draw_attention_view(run, layer: int, head: int | None, source: int):
@@ -307,12 +346,10 @@ def draw_attention_view(run, layer: int, head: int | None, source: int):
     return AttentionFigure(run).show(layer, head, source)
 
 
-def figure_png(fig, close: bool = True) -> bytes:
-    """Return the figure as PNG bytes, and close it unless told not to (figures never pile up)."""
+def figure_png(fig) -> bytes:
+    """Return a figure as PNG bytes (for figures drawn outside pyplot, nothing to close)."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=80, bbox_inches=None)  # one draw, no re-layout
-    if close:
-        _plt3.close(fig)
+    fig.savefig(buffer, format="png", bbox_inches=None)  # one draw, no re-layout
     return buffer.getvalue()
 
 
@@ -347,10 +384,7 @@ def make_attention_explorer(model, tokenizer, sentence: str = ATTENTION_EXAMPLE)
 
     def figure_for(run):
         if state["figure"] is None or state["figure"].run is not run:
-            if state["figure"] is not None:
-                _plt3.close(state["figure"].fig)
             state["figure"] = AttentionFigure(run)
-            _plt3.close(state["figure"].fig)  # drawn into the widget only, never inline
         return state["figure"]
 
     def update(change=None):
@@ -371,8 +405,9 @@ def make_attention_explorer(model, tokenizer, sentence: str = ATTENTION_EXAMPLE)
                 token.value = keep
             head.disabled = average.value
             chosen_head = None if average.value else head.value
-            fig = figure_for(run).show(layer.value, chosen_head, token.value)
-            image.value = figure_png(fig, close=False)
+            figure = figure_for(run)
+            figure.show(layer.value, chosen_head, token.value)
+            image.value = figure.png()
         finally:
             state["busy"] = False
 

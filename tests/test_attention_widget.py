@@ -134,3 +134,30 @@ def test_update_answers_any_input(explorer, text, layer, head, average):
     assert c["message"].value or bytes(c["plot"].value).startswith(PNG)
     if bytes(c["plot"].value):
         assert bytes(c["plot"].value).startswith(PNG)
+
+
+def test_blitted_redraw_matches_a_full_draw(model, tokenizer):
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    run = att.run_attention(model, tokenizer, SENTENCE)
+    figure = widgets.AttentionFigure(run)
+    figure.show(0, 2, 3)
+    figure.png()  # an earlier view, to be fully painted over
+    figure.show(3, None, 10)
+    blitted = np.asarray(Image.open(io.BytesIO(figure.png())).convert("RGB")).astype(int)
+    for artist in figure.changing:
+        artist.set_animated(False)
+    full = np.asarray(Image.open(io.BytesIO(widgets.figure_png(figure.fig))).convert("RGB")).astype(int)
+    assert blitted.shape == full.shape
+    assert (np.abs(blitted - full).max(axis=2) > 40).mean() < 0.001  # same picture, up to antialiasing
+
+
+def test_draw_attention_view_returns_a_figure(model, tokenizer):
+    run = att.run_attention(model, tokenizer, "Cats sleep.")
+    fig = widgets.draw_attention_view(run, 1, None, 1)
+    assert fig.axes[0].get_title() == "layer 1, average of 12 heads"
+    assert "cats" in fig.axes[-1].get_title() or "cats" in fig.axes[1].get_title()
+    assert widgets.figure_png(fig).startswith(PNG)
