@@ -41,9 +41,16 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
 
 
 def find_chromium() -> str | None:
-    """Path of the system Chromium ($COURSE_CHROMIUM, then chromium on PATH), or None."""
-    candidates = [os.environ.get("COURSE_CHROMIUM"), "/usr/bin/chromium"]
-    candidates += [shutil.which(name) for name in ("chromium", "chromium-browser")]
+    """Path of the system Chromium, or None.
+
+    $COURSE_CHROMIUM, when set, is the only candidate (COURSE_CHROMIUM=none hides the browser,
+    to try the skip/fail behaviour); otherwise /usr/bin/chromium, then chromium on PATH.
+    """
+    if "COURSE_CHROMIUM" in os.environ:
+        candidates = [os.environ["COURSE_CHROMIUM"]]
+    else:
+        candidates = ["/usr/bin/chromium"]
+        candidates += [shutil.which(name) for name in ("chromium", "chromium-browser")]
     return next((c for c in candidates if c and os.access(c, os.X_OK)), None)
 
 
@@ -57,6 +64,7 @@ def missing_browser_message() -> str:
         "no Chromium found (/usr/bin/chromium or chromium on PATH): browser tests "
         + ("FAIL because CI=true" if in_ci() else "are SKIPPED")
         + "; install it with `sudo apt-get install chromium` (Debian/Ubuntu)"
+        + " or point COURSE_CHROMIUM at one"
     )
 
 
