@@ -181,14 +181,15 @@ def _overlap_area(box, others: np.ndarray) -> float:
     return float((w * h).sum())
 
 
-def place_labels(ax, xs, ys, labels, colours=None, **text_kwargs) -> list:
+def place_labels(ax, xs, ys, labels, colours=None, avoid=(), **text_kwargs) -> list:
     """Write each label next to its point, choosing for each the first nearby spot where it
-    overlaps no earlier label, no point and no axes edge (else the least-overlapping spot).
+    overlaps no earlier label, no point, no box in `avoid` (pixel boxes x0, y0, x1, y1) and no
+    axes edge (else the least-overlapping spot).
     Call it after the points are drawn and the axes limits are final. Returns the texts."""
     fig = ax.figure
     renderer = fig.canvas.get_renderer()
     points = ax.transData.transform(np.column_stack([xs, ys]))  # pixels
-    taken = [(x - 4, y - 4, x + 4, y + 4) for x, y in points]  # markers
+    taken = [(x - 4, y - 4, x + 4, y + 4) for x, y in points] + list(avoid)  # markers first
     frame = ax.get_window_extent(renderer)
     scale = fig.dpi / 72.0  # points to pixels
     shift_x = {"left": 0.0, "center": 0.5, "right": 1.0}

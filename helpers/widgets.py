@@ -131,9 +131,12 @@ import warnings as _warnings2  # noqa: E402
 
 import ipywidgets as _w2  # noqa: E402
 import matplotlib.pyplot as _plt2  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg as _Canvas2  # noqa: E402
+from matplotlib.figure import Figure as _Figure2  # noqa: E402
+from PIL import Image as _PILImage2  # noqa: E402
 
 from helpers.embeddings import Exploration, WordMap, build_word_map, explore_words  # noqa: E402
-from helpers.plotting import plot_word_map  # noqa: E402
+from helpers.plotting import place_labels, plot_word_map  # noqa: E402
 
 EXPLORER_EXAMPLE = "kitten, tram, noodle"
 EXPLORER_COLOURS = [
@@ -193,11 +196,74 @@ def explorer_figure_png(result: Exploration, word_map: WordMap, colour: str) -> 
     return buffer.getvalue()
 
 
+_LABEL_BOX = {"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.85}
+
+
+class ExplorerCanvas:
+    """The explorer's map, drawn fast: the reference words (points, labels, legend) are drawn
+    once and kept as a background; each update pastes it back and draws only the student's
+    diamonds and labels on top (blitting). Words outside the reference frame get a full draw."""
+
+    def __init__(self, word_map: WordMap):
+        self.word_map = word_map
+        self.fig = _Figure2(figsize=(8, 6), dpi=80)
+        self.canvas = _Canvas2(self.fig)
+        self.ax = self.fig.add_subplot()
+        plot_word_map(word_map.coords.numpy(), word_map.words, word_map.groups, ax=self.ax)
+        self.ax.scatter([], [], s=130, marker="D", color="#000000", edgecolor="black",
+                        label="your words")
+        legend = self.ax.legend(loc="best", fontsize=10, framealpha=0.8)
+        self.ax.set_autoscale_on(False)
+        self.fig.tight_layout(pad=0.6)  # no wide white margins around the map
+        self.canvas.draw()
+        self.background = self.canvas.copy_from_bbox(self.fig.bbox)
+        renderer = self.canvas.get_renderer()
+        points = self.ax.transData.transform(word_map.coords.numpy())
+        self.avoid = [tuple(t.get_window_extent(renderer).extents) for t in self.ax.texts]
+        self.avoid += [(x - 5, y - 5, x + 5, y + 5) for x, y in points]
+        self.avoid.append(tuple(legend.get_window_extent(renderer).extents))
+
+    def inside(self, xy) -> bool:
+        """True if every point of `xy` (m, 2) lies within the reference frame."""
+        (x0, x1), (y0, y1) = self.ax.get_xlim(), self.ax.get_ylim()
+        return bool(all(x0 <= x <= x1 and y0 <= y <= y1 for x, y in xy))
+
+    def png(self, result: Exploration, colour: str) -> bytes:
+        """Return the map with `result`'s words on top, as PNG bytes."""
+        xy = [p.coords for p in result.placed]
+        if not self.inside(xy):
+            return explorer_figure_png(result, self.word_map, colour)
+        self.canvas.restore_region(self.background)
+        artists = []
+        try:
+            if xy:
+                xs, ys = [x for x, _ in xy], [y for _, y in xy]
+                artists.append(self.ax.scatter(xs, ys, s=110, marker="D", color=colour,
+                                               edgecolor="black", alpha=0.8, zorder=4))
+                with _warnings2.catch_warnings():
+                    _warnings2.filterwarnings("ignore", message="Glyph .* missing from font")
+                    artists += place_labels(self.ax, xs, ys, [p.word[:20] for p in result.placed],
+                                            colours=[colour] * len(xy), avoid=self.avoid,
+                                            fontsize=12, fontweight="bold", bbox=_LABEL_BOX)
+                    for artist in artists:
+                        self.ax.draw_artist(artist)
+            width, height = self.canvas.get_width_height()
+            image = _PILImage2.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(),
+                                          "raw", "RGBA", 0, 1)
+            buffer = _io2.BytesIO()
+            image.save(buffer, format="PNG", compress_level=1)
+        finally:
+            for artist in artists:
+                artist.remove()
+        return buffer.getvalue()
+
+
 def make_embedding_explorer(tokenizer, model, word_map: WordMap | None = None) -> _w2.VBox:
     """Return the embedding map explorer: type words, pick a colour, see them on the 2D map.
 
     The reference map (vectors, PCA) is computed once here, or passed in as `word_map`."""
     word_map = word_map or build_word_map(tokenizer, model)
+    canvas = ExplorerCanvas(word_map)
     words = _w2.Text(
         value=EXPLORER_EXAMPLE,
         description="words",
@@ -224,7 +290,7 @@ def make_embedding_explorer(tokenizer, model, word_map: WordMap | None = None) -
         result = explore_words(words.value, word_map)
         messages.value = explorer_messages_html(result)
         table.value = explorer_table_html(result)
-        picture.value = explorer_figure_png(result, word_map, colour.value)
+        picture.value = canvas.png(result, colour.value)
         return result
 
     words.observe(update, names="value")

@@ -12,12 +12,14 @@ from helpers.embeddings import (
     MAX_CHARS,
     MAX_WORDS,
     Exploration,
+    PlacedWord,
     build_word_map,
     course_encoder,
     explore_words,
     parse_word_list,
 )
 from helpers.widgets import (
+    ExplorerCanvas,
     explorer_figure_png,
     explorer_messages_html,
     explorer_table_html,
@@ -206,3 +208,20 @@ def test_claim_a_word_outside_the_groups_lands_near_the_middle(word_map):
     reference = word_map.coords.norm(dim=1).median().item()
     assert distance < 0.5 * reference
     assert volcano.neighbours[0][0] == "volcanic"
+
+
+def test_fast_canvas_leaves_its_background_untouched(word_map):
+    canvas = ExplorerCanvas(word_map)
+    before = (len(canvas.ax.collections), len(canvas.ax.texts))
+    empty = canvas.png(explore_words("", word_map), "#000000")
+    with_words = canvas.png(explore_words("kitten, tram", word_map), "#D55E00")
+    assert empty.startswith(b"\x89PNG") and with_words != empty
+    assert (len(canvas.ax.collections), len(canvas.ax.texts)) == before
+    assert canvas.png(explore_words("", word_map), "#000000") == empty
+
+
+def test_fast_canvas_falls_back_to_a_full_draw_outside_the_frame(word_map):
+    canvas = ExplorerCanvas(word_map)
+    far = Exploration([PlacedWord("far", ["far"], (50.0, -50.0), [])], [])
+    assert not canvas.inside([(50.0, -50.0)])
+    assert canvas.png(far, "#000000").startswith(b"\x89PNG")
