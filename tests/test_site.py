@@ -99,3 +99,18 @@ def test_site_pages_show_their_plots_with_the_network_cut(site):
         browser.close()
     assert blocked == [], f"the site tried to reach the internet: {blocked}"
     assert errors == [], f"JavaScript errors on the site: {errors}"
+
+
+def test_every_relative_link_on_the_site_resolves(site):
+    """No link or file reference on any page (slides included) points at a missing file."""
+    import re
+
+    missing = []
+    for page in sorted(site.rglob("*.html")):
+        for url in re.findall(r'(?:href|src)="([^"]+)"', page.read_text(encoding="utf-8")):
+            if re.match(r"([a-z]+:|#|//)", url):
+                continue
+            target = (page.parent / url.split("#")[0].split("?")[0]).resolve()
+            if not target.exists():
+                missing.append(f"{page.relative_to(site)} -> {url}")
+    assert not missing, f"broken links: {missing[:10]}"
