@@ -332,3 +332,9 @@ def test_checks_never_raise(answer):
     for check in (checks.check_toy_weights, checks.check_toy_output,
                   checks.check_masked_weights, checks.check_previous_token_head):
         assert check(answer).correct in (True, False)
+
+
+def test_run_attention_restores_the_thread_count(model, tokenizer):
+    before = torch.get_num_threads()
+    att.run_attention(model, tokenizer, "A short sentence.")
+    assert torch.get_num_threads() == before
