@@ -74,14 +74,38 @@ def embedding_matrix(model) -> torch.Tensor:
 # --- Static word vectors -----------------------------------------------------
 
 
+def _has_lone_surrogate(text: str) -> bool:
+    return any("\ud800" <= ch <= "\udfff" for ch in text)
+
+
+def valid_text(text, what: str = "text") -> str:
+    """Return `text` if the tokenizer can read it; else raise an error that says what to fix."""
+    if not isinstance(text, str):
+        raise TypeError(f"The {what} must be a string (text), not a {type(text).__name__}.")
+    if _has_lone_surrogate(text):
+        raise ValueError(
+            f"The {what} contains a lone UTF-16 surrogate (a broken half of a character, such "
+            "as '\\ud800'), which is not valid text: remove it or retype the text."
+        )
+    return text
+
+
+def valid_texts(texts, what: str = "sentences") -> list[str]:
+    """Return `texts` as a list of valid strings; raise a clear error if it is empty or bad."""
+    texts = list(texts) if isinstance(texts, list | tuple) else texts
+    if not isinstance(texts, list) or not texts:
+        raise ValueError(f"Give a non-empty list of {what} (got {texts!r:.40}).")
+    return [valid_text(t, what[:-1] if what.endswith("s") else what) for t in texts]
+
+
 def word_pieces(word: str, tokenizer) -> list[str]:
     """Return the WordPiece tokens of `word` (no [CLS]/[SEP]), e.g. ['emb', '##ed', '##ding']."""
-    return tokenizer.tokenize(word)
+    return tokenizer.tokenize(valid_text(word, "word"))
 
 
 def word_vector(word: str, tokenizer, matrix: torch.Tensor) -> torch.Tensor:
     """Return the static vector of `word`: its row, or the mean of its pieces' rows; shape (d,)."""
-    ids = tokenizer(word, add_special_tokens=False)["input_ids"]
+    ids = tokenizer(valid_text(word, "word"), add_special_tokens=False)["input_ids"]
     if not ids:
         raise ValueError(f"{word!r} has no tokens: give a word with at least one letter or digit.")
     return matrix[ids].mean(dim=0)
@@ -89,6 +113,7 @@ def word_vector(word: str, tokenizer, matrix: torch.Tensor) -> torch.Tensor:
 
 def word_vectors(words: list[str], tokenizer, matrix: torch.Tensor) -> torch.Tensor:
     """Return the static vectors of `words` stacked, shape (len(words), d)."""
+    words = valid_texts(words, "words")
     return torch.stack([word_vector(w, tokenizer, matrix) for w in words])
 
 
@@ -188,6 +213,8 @@ def vocabulary_neighbours(
     sims = unit_rows @ F.normalize(vector, dim=0)  # shape (V,)
     sims = sims.masked_fill(~_whole_word_mask(tokenizer), -2.0)
     for token in exclude:
+        if not isinstance(token, str) or _has_lone_surrogate(token):
+            continue  # not a token of any vocabulary: nothing to exclude
         token_id = tokenizer.convert_tokens_to_ids(token)
         if token_id != tokenizer.unk_token_id:
             sims[token_id] = -2.0
@@ -202,7 +229,7 @@ def vocabulary_neighbours(
 
 def token_states(sentence: str, tokenizer, model) -> tuple[list[str], torch.Tensor]:
     """Return the sentence's tokens and the model's output vectors, shape (num_tokens, d)."""
-    batch = tokenizer(sentence, return_tensors="pt", truncation=True)
+    batch = tokenizer(valid_text(sentence, "sentence"), return_tensors="pt", truncation=True)
     with torch.no_grad():
         states = model(**batch).last_hidden_state[0]
     return tokenizer.convert_ids_to_tokens(batch["input_ids"][0].tolist()), states
@@ -211,10 +238,11 @@ def token_states(sentence: str, tokenizer, model) -> tuple[list[str], torch.Tens
 def contextual_vectors(sentences: list[str], word: str, tokenizer, model) -> torch.Tensor:
     """Return the model's output vector for `word` in each sentence (mean over the word's pieces,
     first occurrence), computed in one batch; shape (len(sentences), d)."""
+    sentences = valid_texts(sentences, "sentences")
+    pieces = word_pieces(word, tokenizer)
     batch = tokenizer(sentences, padding=True, truncation=True, return_tensors="pt")
     with torch.no_grad():
         states = model(**batch).last_hidden_state  # shape: (batch, seq, d)
-    pieces = word_pieces(word, tokenizer)
     vectors = []
     for row, ids in enumerate(batch["input_ids"].tolist()):
         tokens = tokenizer.convert_ids_to_tokens(ids)
@@ -241,6 +269,7 @@ def mean_pool(states: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tenso
 
 def sentence_embeddings(sentences: list[str], tokenizer, model) -> torch.Tensor:
     """Return mean-pooled sentence vectors, shape (len(sentences), d) (not normalised)."""
+    sentences = valid_texts(sentences, "sentences")
     batch = tokenizer(sentences, padding=True, truncation=True, return_tensors="pt")
     with torch.no_grad():
         states = model(**batch).last_hidden_state
@@ -249,7 +278,7 @@ def sentence_embeddings(sentences: list[str], tokenizer, model) -> torch.Tensor:
 
 def semantic_search(query: str, sentences: list[str], tokenizer, model) -> list[tuple[float, str]]:
     """Return (cosine similarity, sentence) for every sentence, most similar to `query` first."""
-    vectors = sentence_embeddings([query, *sentences], tokenizer, model)
+    vectors = sentence_embeddings([valid_text(query, "query"), *sentences], tokenizer, model)
     sims = F.cosine_similarity(vectors[:1], vectors[1:], dim=1).tolist()
     return sorted(zip(sims, sentences, strict=True), key=lambda pair: -pair[0])
 
@@ -314,6 +343,9 @@ def parse_word_list(text, max_words: int = MAX_WORDS, max_chars: int = MAX_CHARS
     if len(text) > max_chars:
         messages.append(f"That is {len(text):,} characters; only the first {max_chars:,} are read.")
         text = text[:max_chars]
+    if _has_lone_surrogate(text):
+        messages.append("Some characters were broken halves of a character; they became �.")
+        text = "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in text)
     for sep in SEPARATORS[1:]:
         text = text.replace(sep, ",")
     entries = [e.strip() for e in text.split(",")]

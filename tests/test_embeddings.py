@@ -396,3 +396,39 @@ def test_word_vector_works_or_explains(tokenizer, E, text):
         assert "no tokens" in str(err)
     else:
         assert vector.shape == (384,) and torch.isfinite(vector).all()
+
+
+# --- broken text: a lone surrogate, an empty list ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda tok, model, E: word_pieces("\ud800", tok),
+        lambda tok, model, E: word_vector("ca\ud800t", tok, E),
+        lambda tok, model, E: word_vectors(["cat", "\udfff"], tok, E),
+        lambda tok, model, E: contextual_vector("The cat sat.", "\ud800", tok, model),
+        lambda tok, model, E: contextual_vectors(["\ud800"], "cat", tok, model),
+        lambda tok, model, E: sentence_embeddings(["ok", "\ud800"], tok, model),
+        lambda tok, model, E: semantic_search("\ud800", ["A cat sat."], tok, model),
+    ],
+)
+def test_lone_surrogates_are_refused_with_a_sentence(tokenizer, model, E, call):
+    with pytest.raises(ValueError, match="lone UTF-16 surrogate"):
+        call(tokenizer, model, E)
+
+
+@pytest.mark.parametrize("name", ["word_vectors", "contextual_vectors", "sentence_embeddings"])
+def test_empty_lists_are_refused_with_a_sentence(tokenizer, model, E, name):
+    calls = {
+        "word_vectors": lambda: word_vectors([], tokenizer, E),
+        "contextual_vectors": lambda: contextual_vectors([], "cat", tokenizer, model),
+        "sentence_embeddings": lambda: sentence_embeddings([], tokenizer, model),
+    }
+    with pytest.raises(ValueError, match="non-empty list"):
+        calls[name]()
+
+
+def test_neighbours_ignore_excluded_strings_that_are_not_tokens(tokenizer, E):
+    vector = word_vector("dog", tokenizer, E)
+    assert vocabulary_neighbours(vector, tokenizer, E, exclude=("\ud800", "dog"))[0][0] == "dogs"

@@ -225,3 +225,11 @@ def test_fast_canvas_falls_back_to_a_full_draw_outside_the_frame(word_map):
     far = Exploration([PlacedWord("far", ["far"], (50.0, -50.0), [])], [])
     assert not canvas.inside([(50.0, -50.0)])
     assert canvas.png(far, "#000000").startswith(b"\x89PNG")
+
+
+def test_broken_characters_become_replacement_characters(word_map):
+    words, messages = parse_word_list("cat, \ud800, dog\udfff")
+    assert words == ["cat", "\ufffd", "dog\ufffd"]
+    assert any("broken halves" in m for m in messages)
+    result = explore_words("cat, \ud800", word_map)
+    assert [p.word for p in result.placed] == ["cat"]
