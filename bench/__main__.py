@@ -100,6 +100,18 @@ def slowest_cells(runs, nb_path: Path, k: int = 2) -> list[dict]:
             for i in ranked]
 
 
+def peak_rises(run, k: int = 3) -> list[dict]:
+    """Return the k cells that raised the kernel's peak memory the most in `run` (Linux only)."""
+    rises, before = [], None
+    for index, hwm, line in run.cell_peak:
+        if hwm is None:
+            return []
+        if before is not None and hwm > before:
+            rises.append({"cell": index, "first_line": line, "rise_bytes": hwm - before})
+        before = hwm
+    return sorted(rises, key=lambda r: -r["rise_bytes"])[:k]
+
+
 def measure_kernels(notebooks: list[Path], runs: int) -> tuple[dict, list[dict]]:
     """Run the floor and each notebook `runs` times, interleaved so load drift hits all alike."""
     floor_runs, nb_runs = [], {p: [] for p in notebooks}
@@ -122,7 +134,8 @@ def measure_kernels(notebooks: list[Path], runs: int) -> tuple[dict, list[dict]]
         if failed:
             rows.append({"name": path.name, "error": failed[0]})
             continue
-        row = {"name": path.name, **_run_summary(results), "slowest_cells": slowest_cells(results, path)}
+        row = {"name": path.name, **_run_summary(results), "slowest_cells": slowest_cells(results, path),
+               "peak_cells": peak_rises(max(results, key=lambda x: x.peak_rss or 0))}
         row["ratio"] = row["wall_s"]["median"] / floor["wall_s"]["median"]
         rows.append(row)
     return floor, rows

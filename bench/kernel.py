@@ -44,6 +44,7 @@ class KernelRun:
     peak_rss: int | None
     cpu_s: float | None = None
     cell_s: list[tuple[int, float, str]] = field(default_factory=list)  # (index, seconds, first line)
+    cell_peak: list[tuple[int, int, str]] = field(default_factory=list)  # (index, bytes, first line)
     error: str | None = None
     stdout: str = ""
 
@@ -64,6 +65,17 @@ def _first_line(source: str) -> str:
     return (lines[0] if lines else "")[:60]
 
 
+def _high_water_mark(pid: int | None) -> int | None:
+    """Return the process's peak resident memory so far (Linux VmHWM), or None elsewhere."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, TypeError):
+        return None
+    return None
+
+
 def run_in_fresh_kernel(nb: nbformat.NotebookNode, cwd: Path) -> KernelRun:
     """Execute every code cell of `nb` (a copy) in a new python3 kernel started in `cwd`."""
     nb = nbformat.from_dict(json.loads(json.dumps(nb)))  # never touch the caller's notebook
@@ -78,9 +90,11 @@ def run_in_fresh_kernel(nb: nbformat.NotebookNode, cwd: Path) -> KernelRun:
     )
     cell_s, error = [], None
     start = time.perf_counter()
+    cell_peak = []
     with client.setup_kernel():
         ready = time.perf_counter()
         end = ready
+        pid = getattr(client.km.provisioner, "pid", None)
         for index, cell in enumerate(nb.cells[:-1]):
             if cell.cell_type != "code":
                 continue
@@ -90,15 +104,20 @@ def run_in_fresh_kernel(nb: nbformat.NotebookNode, cwd: Path) -> KernelRun:
             except CellExecutionError as err:
                 error = f"cell {index}: {str(err).strip().splitlines()[-1][:200]}"
                 break
-            cell_s.append((index, time.perf_counter() - t0, _first_line(cell.source)))
+            except Exception as err:  # a timeout or a dead kernel: say which cell, keep going
+                error = f"cell {index}: {type(err).__name__}: {str(err).strip()[:200]}"
+                break
             end = time.perf_counter()
-        client.execute_cell(probe, len(nb.cells) - 1)
+            cell_s.append((index, end - t0, _first_line(cell.source)))
+            cell_peak.append((index, _high_water_mark(pid), _first_line(cell.source)))
+        if error is None or "CellTimeoutError" not in error and "DeadKernel" not in error:
+            client.execute_cell(probe, len(nb.cells) - 1)
     peak = cpu = None
     for line in _stdout_of(probe).splitlines():
         if line.startswith("BENCH-PEAK "):
             peak, cpu = json.loads(line.split(" ", 1)[1])
     stdout = "".join(_stdout_of(c) for c in nb.cells[:-1] if c.cell_type == "code")
-    return KernelRun(end - start, ready - start, peak, cpu, cell_s, error, stdout)
+    return KernelRun(end - start, ready - start, peak, cpu, cell_s, cell_peak, error, stdout)
 
 
 def run_notebook(path: Path) -> KernelRun:

@@ -135,6 +135,13 @@ def markdown(results: dict) -> str:
             ""]
     out += _table(["notebook", "min s", "median s", "max s", "x floor (median)", "kernel CPU s",
                    "peak RSS MB", "slowest cells (median)"], notebook_rows(results))
+    out += ["", "Where each notebook's peak memory comes from: the cells that raised the kernel's "
+            "high-water mark the most (after the imports), in its run with the largest peak.", ""]
+    for n in results["notebooks"]:
+        rises = n.get("peak_cells") or []
+        if rises:
+            out.append(f"- `{n['name']}`: " + "; ".join(
+                f"cell {r['cell']} `{r['first_line']}` +{r['rise_bytes'] / 1e6:.0f} MB" for r in rises))
     out += ["", f"## Widget updates ({results['updates']} timed updates each, in a kernel)", "",
             "Each widget is built by its factory in `helpers.widgets`; one untimed change first "
             "(its time is \"first\": cold caches), then each timed update sets one control's value, "
