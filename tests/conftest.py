@@ -2,8 +2,9 @@
 
 `student_session(path)`: the outputs of one notebook played the way students play it (see
 tests/notebook_runs.py). The first test that asks for any notebook's session starts the
-sessions of every notebook the run has selected, in parallel subprocesses (one torch thread
-each, so they share the CPU well), and every later test reads the results.
+sessions of every notebook the run has selected, in parallel subprocesses (two per notebook,
+one per kernel; one torch thread each, so they share the CPU well), and every later test
+reads the results.
 """
 
 import json
@@ -32,33 +33,43 @@ def _needed_notebooks(session) -> list[Path]:
 
 
 def _play_all(paths: list[Path], workdir: Path) -> dict[Path, dict]:
-    """Play every notebook in `paths`, a few at a time; return {path: session result}."""
-    parallel = max(1, min(len(paths), os.cpu_count() or 1))
-    waiting, running, results = list(paths), {}, {}
-    started = {}
+    """Play every notebook in `paths` (two jobs each, kernel A and kernel B, a few at a time,
+    later lessons first: they are the longest); return {path: merged session result}."""
+    parallel = max(1, os.cpu_count() or 1)
+    waiting = [(path, part) for path in sorted(paths, reverse=True) for part in "AB"]
+    running, parts, started = {}, {}, {}
     while waiting or running:
         while waiting and len(running) < parallel:
-            path = waiting.pop(0)
-            out = workdir / f"{path.stem}.json"
-            log = open(workdir / f"{path.stem}.log", "w")  # noqa: SIM115 (closed below)
-            running[path] = (subprocess.Popen([sys.executable, str(RUNNER), str(path), str(out)],
-                                              stdout=log, stderr=subprocess.STDOUT), out, log)
-            started[path] = time.monotonic()
-        for path, (proc, out, log) in list(running.items()):
-            if proc.poll() is None and time.monotonic() - started[path] < SESSION_TIMEOUT_S:
+            job = waiting.pop(0)
+            path, part = job
+            out = workdir / f"{path.stem}.{part}.json"
+            log = open(workdir / f"{path.stem}.{part}.log", "w")  # noqa: SIM115 (closed below)
+            command = [sys.executable, str(RUNNER), str(path), part, str(out)]
+            running[job] = (subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT), out, log)
+            started[job] = time.monotonic()
+        for job, (proc, out, log) in list(running.items()):
+            if proc.poll() is None and time.monotonic() - started[job] < SESSION_TIMEOUT_S:
                 continue
             if proc.poll() is None:
                 proc.kill()
                 proc.wait()
             log.close()
-            del running[path]
+            del running[job]
             if proc.returncode == 0 and out.exists():
-                results[path] = json.loads(out.read_text())
+                parts[job] = json.loads(out.read_text())
             else:
-                tail = (workdir / f"{path.stem}.log").read_text()[-3000:]
-                results[path] = {"failed": f"runner exited with {proc.returncode}:\n{tail}"}
+                tail = Path(log.name).read_text()[-3000:]
+                parts[job] = {"failed": f"kernel {job[1]} runner exited with {proc.returncode}:\n{tail}"}
         time.sleep(0.5)
-    return results
+    return {path: _merge(parts[(path, "A")], parts[(path, "B")]) for path in paths}
+
+
+def _merge(a: dict, b: dict) -> dict:
+    for part in (a, b):
+        if "failed" in part:
+            return part
+    return {**a, "records": a["records"] + b["records"], "once": b["once"],
+            "seconds": {"A": a["seconds"], "B": b["seconds"]}}
 
 
 @pytest.fixture(scope="session")

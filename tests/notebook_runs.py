@@ -2,7 +2,7 @@
 
 Used by test_student_behaviour.py and test_stability.py; one session per notebook serves both,
 and the sessions of different notebooks run in parallel subprocesses (each kernel uses one
-torch thread), so a session costs about four runs of the notebook, shared between CPU cores.
+torch thread), so a session costs about three runs of the notebook, shared between CPU cores.
 
 One session, with torch at ONE thread (COURSE_TORCH_THREADS=1, OMP_NUM_THREADS=1):
   kernel A, fresh (what a student has after "Restart kernel"):
@@ -16,11 +16,13 @@ One session, with torch at ONE thread (COURSE_TORCH_THREADS=1, OMP_NUM_THREADS=1
               first: a student who restarted and went straight back to where they were.
               Errors are expected here; they must say what is missing or what to run
               (NameError, or a message naming the cell), never a deep traceback from a helper;
-    "twice"   then from the top, every code cell run twice in a row (a double Shift+Enter).
+    "twice"   then from the top, every code cell run twice in a row (a double Shift+Enter);
+              a cell slower than TWICE_LIMIT_S (training) runs once here, and again in "revisit".
   (The twice-run gets its own kernel: a cell run twice draws its random numbers twice, which
   rightly changes what later cells print, so it cannot share the compared pass.)
+Kernels A and B run as separate jobs, so a long lesson's two halves run side by side.
 
-Command line (what the tests call):  python tests/notebook_runs.py NOTEBOOK OUT.json
+Command line (what the tests call):  python tests/notebook_runs.py NOTEBOOK A|B OUT.json
 """
 
 import copy
@@ -38,6 +40,9 @@ from nbval.plugin import coalesce_streams, find_comment_markers, find_metadata_t
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 CELL_TIMEOUT_S = 600
+# A cell that takes longer than this (training) runs once in the twice pass; it still runs a
+# second time in kernel A's revisit pass. Cheap cells are where re-running bites (+=, append).
+TWICE_LIMIT_S = 10
 WIDGET_CALL = re.compile(r"\bmake_\w+\(|\binteractive?\(|\bdisplay\(")
 ONE_THREAD = {"COURSE_TORCH_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
@@ -92,6 +97,7 @@ class Session:
         self.nb = nbformat.read(path, as_version=4)
         self.records: list[dict] = []
         self.threads = ""  # torch's thread count in the kernel after the first pass
+        self.once: list[int] = []  # cells too slow to run twice in a row (see TWICE_LIMIT_S)
 
     def kernel(self):
         client = NotebookClient(
@@ -116,10 +122,11 @@ class Session:
         self.records.append(record)
         return record
 
-    def play(self) -> list[dict]:
+    def play_a(self) -> None:
+        """Kernel A: the compared pass, then the sections again (last first), then the widgets."""
         nb = self.nb
         client, context = self.kernel()
-        with context:  # kernel A
+        with context:
             for index in code_cell_indices(nb):
                 self.run(client, index, "first")
             probe = nbformat.v4.new_code_cell("import torch; print(torch.get_num_threads())")
@@ -131,8 +138,12 @@ class Session:
             for index in code_cell_indices(nb):
                 if WIDGET_CALL.search(nb.cells[index].source):
                     self.run(client, index, "revisit-widget")
+
+    def play_b(self) -> None:
+        """Kernel B: Setup, the first cell of each section (last first), then every cell twice."""
+        nb = self.nb
         client, context = self.kernel()
-        with context:  # kernel B
+        with context:
             setup = setup_section(nb)
             for index in setup:
                 self.run(client, index, "jump")
@@ -140,9 +151,10 @@ class Session:
                 if group[0] not in setup:
                     self.run(client, group[0], "jump")
             for index in code_cell_indices(nb):
-                self.run(client, index, "twice")
-                self.run(client, index, "twice")
-        return self.records
+                if self.run(client, index, "twice")["seconds"] < TWICE_LIMIT_S:
+                    self.run(client, index, "twice")
+                else:
+                    self.once.append(index)
 
 
 # --- comparing like nbval's strict mode ---------------------------------------------------
@@ -182,15 +194,17 @@ def differences(got, committed) -> str | None:
     return None
 
 
-def main(notebook: str, out: str) -> None:
+def main(notebook: str, part: str, out: str) -> None:
     start = time.perf_counter()
     session = Session(Path(notebook).resolve())
-    records = session.play()
-    Path(out).write_text(json.dumps({"notebook": notebook, "records": records,
-                                     "played": session.nb,  # the version played (it may change)
-                                     "torch_threads": session.threads,
-                                     "seconds": round(time.perf_counter() - start, 1)}))
+    {"A": session.play_a, "B": session.play_b}[part]()
+    Path(out).write_text(json.dumps({
+        "notebook": notebook, "part": part, "records": session.records,
+        "torch_threads": session.threads, "once": session.once,
+        "played": session.nb,  # the version played (the file may change meanwhile)
+        "seconds": round(time.perf_counter() - start, 1),
+    }))
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:3])
+    main(*sys.argv[1:4])
