@@ -31,7 +31,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import helpers
-from helpers import attention, checks, embeddings, tokens
+from helpers import attention, checks, embeddings, tokens, training
 from helpers import widgets as course_widgets
 from helpers.checks import Feedback
 from helpers.models import load_model, load_tokenizer
@@ -143,7 +143,8 @@ def course():
     run = attention.run_attention(model, tokenizer, "The cat sat on the mat because it was tired.")
     return SimpleNamespace(tokenizer=tokenizer, model=model, matrix=matrix, run=run,
                            word_map=embeddings.build_word_map(tokenizer, model),
-                           tiny_bpe=tokens.train_bpe(tokens.load_corpus(), vocab_size=200))
+                           tiny_bpe=tokens.train_bpe(tokens.load_corpus(), vocab_size=200),
+                           classifier=load_model("classifier"))
 
 
 # --- exercise checks ------------------------------------------------------------------------
@@ -230,6 +231,13 @@ CASES = [
          student_text, 5, never_raises=True),
     Case("attention.attention_between", lambda c, ws: attention.attention_between(
         c.run.weights, c.run.tokens, *(ws + ["cat", "it"])[:2]), student_words, 40),
+    Case("training.block_of", lambda c, t: training.block_of(t), student_text, 40),
+    Case("training.set_trainable_blocks",
+         lambda c, ws: training.set_trainable_blocks(c.classifier, ws), student_words, 30),
+    Case("training.freezing_summary",
+         lambda c, ws: training.freezing_summary(c.classifier, ws), student_words, 30),
+    Case("training.apply_strategy", lambda c, t: training.apply_strategy(c.classifier, t),
+         student_text, 30),
 ]
 
 
