@@ -154,15 +154,17 @@ def markdown(results: dict) -> str:
     out += ["", "## Setup", "", f"- `.venv` on disk: {s['venv_bytes'] / 1e9:.2f} GB."]
     fresh = s.get("fresh")
     if fresh and "seconds" in fresh:
-        when = "" if fresh.get("this_run") else f" (carried over from the run of {fresh['date_utc']})"
-        out.append(f"- Fresh `make setup` in a new clone, pip cache off: {fresh['seconds']:.0f} s, "
-                   f"its `.venv` {fresh['venv_bytes'] / 1e9:.2f} GB{when}.")
+        out.append(f"- Fresh `make setup` in a new clone, pip cache off, packages from this machine's "
+                   f"configured index: {fresh['seconds']:.0f} s, its `.venv` "
+                   f"{fresh['venv_bytes'] / 1e9:.2f} GB (measured {fresh['date_utc']}, load average "
+                   f"before {fresh.get('load_before', '?')}).")
     elif fresh:
         out.append(f"- Fresh setup failed: {fresh['error']}")
     else:
         out.append("- Fresh setup time: not measured (`make bench ARGS=--setup` measures it).")
     out += ["", "## Reproduce", "", "```bash", "make bench                 # after make setup / make test",
             "make bench ARGS=--setup    # also time a fresh setup in a temporary clone (slow)",
+            "make bench ARGS=--setup-only   # only that, updating the setup figures below",
             "```", f"This run: `{results['command']}`.", ""]
     return "\n".join(out)
 
