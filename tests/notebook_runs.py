@@ -9,15 +9,15 @@ One session, with torch at ONE thread (COURSE_TORCH_THREADS=1, OMP_NUM_THREADS=1
     "first"   every code cell in order; these outputs must equal the committed ones
               (nbval's strict rules; the main test run does the same at two threads),
     "revisit" then every section again, the last section first ("let me go back to ..."),
-              each section's cells in order; then every widget cell once more
+              each section's cells in order (cells slower than SLOW_S, i.e. training, are
+              left out here: they run twice in kernel B); then every widget cell once more
               ("revisit-widget"), now that the variables it reads were re-assigned;
   kernel B, fresh:
     "jump"    the Setup cells, then the first cell of every other section, last section
               first: a student who restarted and went straight back to where they were.
               Errors are expected here; they must say what is missing or what to run
               (NameError, or a message naming the cell), never a deep traceback from a helper;
-    "twice"   then from the top, every code cell run twice in a row (a double Shift+Enter);
-              a cell slower than TWICE_LIMIT_S (training) runs once here, and again in "revisit".
+    "twice"   then from the top, every code cell run twice in a row (a double Shift+Enter).
   (The twice-run gets its own kernel: a cell run twice draws its random numbers twice, which
   rightly changes what later cells print, so it cannot share the compared pass.)
 Kernels A and B run as separate jobs, so a long lesson's two halves run side by side.
@@ -40,9 +40,9 @@ from nbval.plugin import coalesce_streams, find_comment_markers, find_metadata_t
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 CELL_TIMEOUT_S = 600
-# A cell that takes longer than this (training) runs once in the twice pass; it still runs a
-# second time in kernel A's revisit pass. Cheap cells are where re-running bites (+=, append).
-TWICE_LIMIT_S = 10
+# A cell slower than this in the first pass (training) is left out of the revisit pass: it
+# still runs twice in a row in kernel B, and the long lesson's two kernels stay balanced.
+SLOW_S = 10
 WIDGET_CALL = re.compile(r"\bmake_\w+\(|\binteractive?\(|\bdisplay\(")
 ONE_THREAD = {"COURSE_TORCH_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
@@ -97,7 +97,7 @@ class Session:
         self.nb = nbformat.read(path, as_version=4)
         self.records: list[dict] = []
         self.threads = ""  # torch's thread count in the kernel after the first pass
-        self.once: list[int] = []  # cells too slow to run twice in a row (see TWICE_LIMIT_S)
+        self.slow: list[int] = []  # cells left out of the revisit pass (see SLOW_S)
 
     def kernel(self):
         client = NotebookClient(
@@ -127,14 +127,18 @@ class Session:
         nb = self.nb
         client, context = self.kernel()
         with context:
+            seconds = {}
             for index in code_cell_indices(nb):
-                self.run(client, index, "first")
+                seconds[index] = self.run(client, index, "first")["seconds"]
             probe = nbformat.v4.new_code_cell("import torch; print(torch.get_num_threads())")
             client.execute_cell(probe, 0)  # stored into the client's copy only
             self.threads = "".join(o.get("text", "") for o in probe.outputs).strip()
             for group in reversed(sections(nb)):
                 for index in group:
-                    self.run(client, index, "revisit")
+                    if seconds[index] < SLOW_S:
+                        self.run(client, index, "revisit")
+                    else:
+                        self.slow.append(index)
             for index in code_cell_indices(nb):
                 if WIDGET_CALL.search(nb.cells[index].source):
                     self.run(client, index, "revisit-widget")
@@ -151,10 +155,8 @@ class Session:
                 if group[0] not in setup:
                     self.run(client, group[0], "jump")
             for index in code_cell_indices(nb):
-                if self.run(client, index, "twice")["seconds"] < TWICE_LIMIT_S:
-                    self.run(client, index, "twice")
-                else:
-                    self.once.append(index)
+                self.run(client, index, "twice")
+                self.run(client, index, "twice")
 
 
 # --- comparing like nbval's strict mode ---------------------------------------------------
@@ -200,7 +202,7 @@ def main(notebook: str, part: str, out: str) -> None:
     {"A": session.play_a, "B": session.play_b}[part]()
     Path(out).write_text(json.dumps({
         "notebook": notebook, "part": part, "records": session.records,
-        "torch_threads": session.threads, "once": session.once,
+        "torch_threads": session.threads, "slow": session.slow,
         "played": session.nb,  # the version played (the file may change meanwhile)
         "seconds": round(time.perf_counter() - start, 1),
     }))
