@@ -9,9 +9,9 @@ One session, with torch at ONE thread (COURSE_TORCH_THREADS=1, OMP_NUM_THREADS=1
     "first"   every code cell in order; these outputs must equal the committed ones
               (nbval's strict rules; the main test run does the same at two threads),
     "revisit" then every section again, the last section first ("let me go back to ..."),
-              each section's cells in order (cells slower than SLOW_S, i.e. training, are
-              left out here: they run twice in kernel B); then every widget cell once more
-              ("revisit-widget"), now that the variables it reads were re-assigned;
+              each section's cells in order (a section with a cell slower than SLOW_S, i.e.
+              training, is left out here: it runs twice in kernel B); then every widget cell
+              once more ("revisit-widget"), now that the variables it reads were re-assigned;
   kernel B, fresh:
     "jump"    the Setup cells, then the first cell of every other section, last section
               first: a student who restarted and went straight back to where they were.
@@ -40,8 +40,9 @@ from nbval.plugin import coalesce_streams, find_comment_markers, find_metadata_t
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 CELL_TIMEOUT_S = 600
-# A cell slower than this in the first pass (training) is left out of the revisit pass: it
-# still runs twice in a row in kernel B, and the long lesson's two kernels stay balanced.
+# A section with a cell slower than this in the first pass (training) is left out of the
+# revisit pass (Setup never is): its cells still run twice in a row in kernel B, and a long
+# lesson's two kernels stay balanced.
 SLOW_S = 10
 WIDGET_CALL = re.compile(r"\bmake_\w+\(|\binteractive?\(|\bdisplay\(")
 ONE_THREAD = {"COURSE_TORCH_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
@@ -133,12 +134,13 @@ class Session:
             probe = nbformat.v4.new_code_cell("import torch; print(torch.get_num_threads())")
             client.execute_cell(probe, 0)  # stored into the client's copy only
             self.threads = "".join(o.get("text", "") for o in probe.outputs).strip()
+            setup = setup_section(nb)
             for group in reversed(sections(nb)):
+                if group != setup and max(seconds[index] for index in group) >= SLOW_S:
+                    self.slow.extend(group)  # a section is re-run whole or not at all
+                    continue
                 for index in group:
-                    if seconds[index] < SLOW_S:
-                        self.run(client, index, "revisit")
-                    else:
-                        self.slow.append(index)
+                    self.run(client, index, "revisit")
             for index in code_cell_indices(nb):
                 if WIDGET_CALL.search(nb.cells[index].source):
                     self.run(client, index, "revisit-widget")
