@@ -61,8 +61,9 @@ def _stdout_of(cell) -> str:
 
 
 def _first_line(source: str) -> str:
-    lines = [ln for ln in source.splitlines() if ln.strip() and not ln.startswith("# NBVAL")]
-    return (lines[0] if lines else "")[:60]
+    lines = [ln for ln in source.splitlines() if ln.strip()]
+    code = [ln for ln in lines if not ln.lstrip().startswith("#")]
+    return ((code or lines or [""])[0])[:60]
 
 
 def _high_water_mark(pid: int | None) -> int | None:

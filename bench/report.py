@@ -91,7 +91,8 @@ def notebook_rows(results: dict) -> list[list[str]]:
             rows.append([f"`{n['name']}`", "-", "-", "-", "-", "-", "-", f"FAILED: {n['error']}"])
             continue
         w = n["wall_s"]
-        slow = "; ".join(f"`{c['first_line']}` {c['median_s']:.1f} s" for c in n["slowest_cells"])
+        slow = "; ".join(f"cell {c['cell']} `{c['first_line']}` {c['median_s']:.1f} s"
+                         for c in n["slowest_cells"])
         rows.append([f"`{n['name']}`", f"{w['min']:.1f}", f"{w['median']:.1f}", f"{w['max']:.1f}",
                      f"{n['ratio']:.2f}", f"{n['cpu_s']['median']:.1f}",
                      f"{n['peak_rss']['max'] / 1e6:.0f}", slow])
@@ -127,7 +128,8 @@ def markdown(results: dict) -> str:
             f"- Load average (1/5/15 min) before the run: {m['load_before']}; after: {m['load_after']}. "
             "Other work on the machine slows every figure below by about the same factor; "
             "the ratios to the floor are steadier than the seconds.",
-            "", f"## Notebooks: wall time in a fresh kernel ({runs} runs each, interleaved)", "",
+            "", f"## Notebooks: wall time in a fresh kernel ({runs} run{'s' if runs != 1 else ''} each, "
+            "interleaved)", "",
             "Wall time = start a kernel, then run every cell top to bottom (what \"Restart Kernel and "
             "Run All\" costs). The floor is a kernel that only imports torch, transformers and "
             "`helpers` and loads the bundled tokenizer and model: no lesson can be faster. Peak "
