@@ -117,6 +117,8 @@ def run_attention(model, tokenizer, text: str) -> AttentionRun:
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be a string, not {type(text).__name__}.")
+    # A lone surrogate (half of a broken character) cannot be tokenized: it becomes "?".
+    text = text.encode("utf-8", "replace").decode("utf-8")
     n_tokens = len(tokenizer(text, truncation=False)["input_ids"])
     n_real = n_tokens - 2
     message = describe_input(n_tokens, n_real)

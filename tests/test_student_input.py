@@ -241,57 +241,12 @@ CASES = [
 ]
 
 
-# Gaps these tests found, reported to the lead (issue 9). The properties above skip exactly
-# these inputs for these functions (so everything else is still tried), and
-# test_known_gaps_still_fail runs them as strict xfails: the owner's fix turns one into XPASS,
-# a failure, which is the reminder to delete its entry here.
-SURROGATE = "surrogate"  # a lone UTF-16 surrogate, e.g. "\ud800": tokenizers raise TypeError
-EMPTY_LIST = "empty list"  # []: torch.stack / indexing fails with no sentence or word
-KNOWN_GAPS = {
-    "embeddings.word_pieces": {SURROGATE},
-    "embeddings.word_vector": {SURROGATE},
-    "embeddings.word_vectors": {SURROGATE, EMPTY_LIST},
-    "embeddings.vocabulary_neighbours": {SURROGATE},
-    "embeddings.token_states": {SURROGATE},
-    "embeddings.contextual_vector": {SURROGATE},
-    "embeddings.contextual_vector(word)": {SURROGATE},
-    "embeddings.contextual_vectors": {SURROGATE, EMPTY_LIST},
-    "embeddings.sentence_embeddings": {SURROGATE, EMPTY_LIST},
-    "embeddings.semantic_search": {SURROGATE},
-    "embeddings.explore_words": {SURROGATE},
-    "attention.run_attention": {SURROGATE},
-    "make_embedding_explorer": {SURROGATE},
-    "make_attention_explorer": {SURROGATE},
-}
-GAP_EXAMPLES = {SURROGATE: ("\ud800", ["\ud800"]), EMPTY_LIST: (None, [])}
-
-
-def has_surrogate(example) -> bool:
-    texts = example if isinstance(example, list) else [example.get("text", "")] if isinstance(example, dict) else [example]
-    return any(isinstance(t, str) and any("\ud800" <= ch <= "\udfff" for ch in t) for t in texts)
-
-
-def in_known_gap(name: str, example) -> bool:
-    gaps = KNOWN_GAPS.get(name, set())
-    return (SURROGATE in gaps and has_surrogate(example)) or (EMPTY_LIST in gaps and example == [])
-
-
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_student_text_works_or_is_explained(case, course):
     def body(example):
-        if not in_known_gap(case.name, example):
-            works_or_explains(lambda: case.call(course, example), case.never_raises)
+        works_or_explains(lambda: case.call(course, example), case.never_raises)
 
     run_hypothesis(case.examples, case.strategy, body)
-
-
-def gap_params():
-    by_name = {c.name: c for c in CASES}
-    for name, gaps in sorted(KNOWN_GAPS.items()):
-        for gap in sorted(gaps):
-            yield pytest.param(name, gap, id=f"{name}-{gap}",
-                               marks=pytest.mark.xfail(strict=True, reason=f"reported: {gap} input"))
-    assert set(KNOWN_GAPS) <= set(by_name) | {n for n, _ in FACTORIES}
 
 
 # --- widgets ----------------------------------------------------------------------------------
@@ -350,9 +305,6 @@ def test_widget_answers_whatever_the_student_does(factory, course):
              for kind in (TEXT_BOXES, ipywidgets.Checkbox, SLIDERS, CHOICES)}
 
     def body(moves):
-        if in_known_gap(factory.__name__, moves):
-            return
-
         def act():
             for box in kinds[TEXT_BOXES]:
                 box.value = moves["text"]  # the widget's own observer runs here
@@ -371,22 +323,3 @@ def test_widget_answers_whatever_the_student_does(factory, course):
         assert "Traceback" not in shown
 
     run_hypothesis(8, widget_moves, body)
-
-
-@pytest.mark.parametrize(("name", "gap"), list(gap_params()))
-def test_known_gaps_still_fail(name, gap, course):
-    text, words = GAP_EXAMPLES[gap]
-    case = next((c for c in CASES if c.name == name), None)
-    if case is None:  # a widget: type the text into its boxes
-        root = build(dict(FACTORIES)[name], course)
-        boxes = [c for c in root.controls.values() if isinstance(c, TEXT_BOXES)]
-
-        def act():
-            for box in boxes:
-                box.value = text
-            root.update()
-
-        works_or_explains(act, never_raises=True)
-    else:
-        example = words if case.strategy in (student_words, few_words) else text
-        works_or_explains(lambda: case.call(course, example), case.never_raises)
