@@ -94,3 +94,14 @@ def test_markdown_names_machine_targets_and_command():
     for expected in ("## Targets", "2026-11-26 16:40 UTC", "torch 2.13.0", "transformers 5.24.0",
                      "2 CPU cores", "`python -m bench`", "not measured (`make bench ARGS=--setup`"):
         assert expected in text
+
+
+def test_every_scenario_drives_its_real_widget():
+    """Catches a renamed control or factory: each scenario builds its widget and changes it twice."""
+    import helpers.widgets as widgets
+    from bench.widget_timing import SCENARIOS, time_scenario
+
+    for widget, factory_name, action_name, action in SCENARIOS:
+        factory = getattr(widgets, factory_name)
+        timed = time_scenario(factory, action, updates=2)
+        assert len(timed["samples_ms"]) == 2, (widget, action_name)
