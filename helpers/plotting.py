@@ -2,6 +2,7 @@
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
+from IPython.display import HTML, display
 
 COURSE_STYLE = {
     "figure.figsize": (7.0, 4.5),
@@ -39,11 +40,31 @@ def use_course_style() -> None:
     mpl.rcParams.update(COURSE_STYLE)
 
 
+# JupyterLab's View > Presentation Mode enlarges markdown and code but not widget text
+# (measured in Chromium: 13 px before and after). This style sheet, shown as a cell's output,
+# enlarges the text of every widget on the page; clearing that output (or reloading) undoes it.
+WIDGET_PRESENTATION_CSS = """<style class="course-presentation-mode">
+:root {
+  --jp-widgets-font-size: 20px;
+  --jp-widgets-inline-height: 36px;
+  --jp-widgets-inline-label-width: 150px;
+}
+.jupyter-widgets, .jupyter-widgets .widget-label, .jupyter-widgets input,
+.jupyter-widgets textarea, .jupyter-widgets select, .jupyter-widgets button,
+.jupyter-widgets table, .jupyter-widgets .widget-html-content { font-size: 20px !important; }
+</style>"""
+
+
 def presentation_mode(on: bool = True) -> None:
-    """Make later plots projector-sized (on=True), or return to the course style (on=False)."""
+    """Make later plots projector-sized and widget text large (on=True), or plots normal (False).
+
+    In a notebook, on=True also displays WIDGET_PRESENTATION_CSS as this cell's output; clear
+    that output (or reload the page) to shrink widget text again.
+    """
     use_course_style()
     if on:
         mpl.rcParams.update(PRESENTATION_STYLE)
+        display(HTML(WIDGET_PRESENTATION_CSS))
 
 
 def new_axes(ax: plt.Axes | None = None, **figure_kwargs) -> plt.Axes:
@@ -405,37 +426,6 @@ def vocab_tradeoff(
     return ax
 
 
-# --- Presentation mode for widgets (issue 7: instructors) ------------------------------------
-# JupyterLab's View > Presentation Mode enlarges markdown and code but not widget text
-# (measured in Chromium: 13 px before and after). This style sheet, shown as a cell's output,
-# enlarges the text of every widget on the page; clearing that output (or reloading) undoes it.
-
-WIDGET_PRESENTATION_CSS = """<style class="course-presentation-mode">
-:root {
-  --jp-widgets-font-size: 20px;
-  --jp-widgets-inline-height: 36px;
-  --jp-widgets-inline-label-width: 150px;
-}
-.jupyter-widgets, .jupyter-widgets .widget-label, .jupyter-widgets input,
-.jupyter-widgets textarea, .jupyter-widgets select, .jupyter-widgets button,
-.jupyter-widgets table, .jupyter-widgets .widget-html-content { font-size: 20px !important; }
-</style>"""
-
-_plots_presentation_mode = presentation_mode
-
-
-def presentation_mode(on: bool = True) -> None:
-    """Make later plots projector-sized and widget text large (on=True), or plots normal (False).
-
-    In a notebook, on=True also displays WIDGET_PRESENTATION_CSS as this cell's output; clear
-    that output (or reload the page) to shrink widget text again.
-    """
-    _plots_presentation_mode(on)
-    if on:
-        from IPython.display import HTML, display
-
-        display(HTML(WIDGET_PRESENTATION_CSS))
-
 
 # --- Lesson 4: freezing ---------------------------------------------------------
 
@@ -492,35 +482,3 @@ def plot_learning_curves(histories, ax=None, title="Accuracy after each epoch"):
     ax.set_title(title)
     ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
     return ax
-
-
-# --- Presentation mode for widgets (issue 7: instructors) ------------------------------------
-# JupyterLab's View > Presentation Mode enlarges markdown and code but not widget text
-# (measured in Chromium: 13 px before and after). This style sheet, shown as a cell's output,
-# enlarges the text of every widget on the page; clearing that output (or reloading) undoes it.
-
-WIDGET_PRESENTATION_CSS = """<style class="course-presentation-mode">
-:root {
-  --jp-widgets-font-size: 20px;
-  --jp-widgets-inline-height: 36px;
-  --jp-widgets-inline-label-width: 150px;
-}
-.jupyter-widgets, .jupyter-widgets .widget-label, .jupyter-widgets input,
-.jupyter-widgets textarea, .jupyter-widgets select, .jupyter-widgets button,
-.jupyter-widgets table, .jupyter-widgets .widget-html-content { font-size: 20px !important; }
-</style>"""
-
-_plots_presentation_mode = presentation_mode
-
-
-def presentation_mode(on: bool = True) -> None:
-    """Make later plots projector-sized and widget text large (on=True), or plots normal (False).
-
-    In a notebook, on=True also displays WIDGET_PRESENTATION_CSS as this cell's output; clear
-    that output (or reload the page) to shrink widget text again.
-    """
-    _plots_presentation_mode(on)
-    if on:
-        from IPython.display import HTML, display
-
-        display(HTML(WIDGET_PRESENTATION_CSS))

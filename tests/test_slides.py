@@ -117,14 +117,13 @@ def test_slides_show_their_plots_with_the_network_cut(slides):
 
 def test_presentation_mode_enlarges_widget_text_and_plots(monkeypatch):
     """presentation_mode() shows a style sheet for widget text (Presentation Mode leaves it small)."""
-    import IPython.display
     import matplotlib as mpl
 
-    from helpers import presentation_mode
+    from helpers import plotting, presentation_mode
     from helpers.plotting import WIDGET_PRESENTATION_CSS
 
     shown = []
-    monkeypatch.setattr(IPython.display, "display", lambda *objs: shown.extend(objs))
+    monkeypatch.setattr(plotting, "display", lambda *objs: shown.extend(objs))
     try:
         presentation_mode()
         assert mpl.rcParams["font.size"] >= 16
