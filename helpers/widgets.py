@@ -6,19 +6,38 @@ the widget (for the browser tests), `root.controls` (its inputs, by name) and `r
 (the callback, for benchmarks). Bad input is answered in words inside the widget.
 """
 
+import html
+import io
+import warnings
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from PIL import Image
+
+from helpers.attention import run_attention, select_map
+from helpers.embeddings import Exploration, WordMap, build_word_map, explore_words
+from helpers.plotting import (
+    GROUP_COLOURS,
+    attention_bars,
+    attention_heatmap,
+    place_labels,
+    plot_word_map,
+)
+from helpers.tokens import MAX_DRAWN_TOKENS, PADDING_CHOICES, PlaygroundResult, playground_encode
+from helpers.training import (
+    FreezeSummary,
+    accuracy,
+    block_names,
+    block_of,
+    fit,
+    freezing_summary,
+)
+
 # --- Lesson 1: tokenizer playground ----------------------------------------
 
-import html as _html1  # noqa: E402
-
-import ipywidgets as _w1  # noqa: E402
-
-from helpers.plotting import GROUP_COLOURS as _COLOURS1  # noqa: E402
-from helpers.tokens import (  # noqa: E402
-    MAX_DRAWN_TOKENS,
-    PADDING_CHOICES,
-    PlaygroundResult,
-    playground_encode,
-)
 
 PLAYGROUND_EXAMPLE = "Hello, world!\nHow are you?"
 _SPECIAL_STYLE = "background:#444444;color:white"
@@ -37,7 +56,7 @@ def _chip_style(token: str, token_id: int) -> str:
         return _UNK_STYLE
     if token.startswith("[") and token.endswith("]"):
         return _SPECIAL_STYLE
-    colour = _COLOURS1[token_id % len(_COLOURS1)]
+    colour = GROUP_COLOURS[token_id % len(GROUP_COLOURS)]
     text = "black" if colour in ("#E69F00", "#56B4E9", "#F0E442") else "white"
     return f"background:{colour};color:{text}"
 
@@ -47,7 +66,7 @@ def _chips_html(tokens: list[str], ids: list[int]) -> str:
     chips = [
         f'<span class="tp-chip" style="display:inline-block;margin:2px;padding:2px 6px;'
         f'border-radius:6px;text-align:center;font-family:monospace;{_chip_style(t, i)}">'
-        f'{_html1.escape(t)}<br><small>{i}</small></span>'
+        f'{html.escape(t)}<br><small>{i}</small></span>'
         for t, i in zip(tokens[:MAX_DRAWN_TOKENS], ids[:MAX_DRAWN_TOKENS], strict=True)
     ]
     if len(tokens) > MAX_DRAWN_TOKENS:
@@ -77,36 +96,36 @@ def _grid_html(name: str, rows: list[list[int]], mask: list[list[int]]) -> str:
 def playground_html(result: PlaygroundResult) -> str:
     """Return the playground's output as HTML: notes, chips per sentence, then the two grids."""
     if result.problem:
-        notes = "".join(f"<p>{_html1.escape(n)}</p>" for n in result.notes)
-        return f'<div class="tp-problem">{notes}<p>⚠️ {_html1.escape(result.problem)}</p></div>'
-    parts = [f'<p class="tp-note">ℹ️ {_html1.escape(n)}</p>' for n in result.notes]
+        notes = "".join(f"<p>{html.escape(n)}</p>" for n in result.notes)
+        return f'<div class="tp-problem">{notes}<p>⚠️ {html.escape(result.problem)}</p></div>'
+    parts = [f'<p class="tp-note">ℹ️ {html.escape(n)}</p>' for n in result.notes]
     parts += [_chips_html(t, i) for t, i in zip(result.tokens, result.ids, strict=True)]
     parts.append(_grid_html("input_ids", result.ids, result.attention_mask))
     parts.append(_grid_html("attention_mask", result.attention_mask, result.attention_mask))
     return "".join(parts)
 
 
-def make_tokenizer_playground(tokenizer=None, text: str = PLAYGROUND_EXAMPLE) -> _w1.VBox:
+def make_tokenizer_playground(tokenizer=None, text: str = PLAYGROUND_EXAMPLE) -> widgets.VBox:
     """Return the tokenizer playground: type sentences (one per line), see tokens, ids and mask."""
     if tokenizer is None:
         from helpers.models import load_tokenizer
 
         tokenizer = load_tokenizer()
     controls = {
-        "text": _w1.Textarea(value=text, rows=4, continuous_update=True,
+        "text": widgets.Textarea(value=text, rows=4, continuous_update=True,
                              placeholder="One sentence per line",
-                             layout=_w1.Layout(width="95%")),
-        "padding": _w1.ToggleButtons(options=list(PADDING_CHOICES), value="longest",
+                             layout=widgets.Layout(width="95%")),
+        "padding": widgets.ToggleButtons(options=list(PADDING_CHOICES), value="longest",
                                      description="padding"),
-        "truncation": _w1.Checkbox(value=True, description="truncation", indent=False),
-        "max_length": _w1.IntSlider(value=12, min=1, max=64, description="max_length",
+        "truncation": widgets.Checkbox(value=True, description="truncation", indent=False),
+        "max_length": widgets.IntSlider(value=12, min=1, max=64, description="max_length",
                                     continuous_update=True),
-        "add_special_tokens": _w1.Checkbox(value=True, description="add_special_tokens",
+        "add_special_tokens": widgets.Checkbox(value=True, description="add_special_tokens",
                                            indent=False),
     }
     for name, control in controls.items():
         control.add_class(f"tp-{name.replace('_', '-')}")
-    output = _w1.HTML()
+    output = widgets.HTML()
     output.add_class("tp-output")
 
     def update(change=None) -> None:
@@ -116,27 +135,15 @@ def make_tokenizer_playground(tokenizer=None, text: str = PLAYGROUND_EXAMPLE) ->
     for control in controls.values():
         control.observe(update, names="value")
     update()
-    options = _w1.HBox([controls["truncation"], controls["max_length"],
+    options = widgets.HBox([controls["truncation"], controls["max_length"],
                         controls["add_special_tokens"]])
-    root = _w1.VBox([controls["text"], controls["padding"], options, output])
+    root = widgets.VBox([controls["text"], controls["padding"], options, output])
     root.add_class("tokenizer-playground")
     root.controls, root.update, root.output = controls, update, output
     return root
 
 # --- Lesson 2: embedding map explorer --------------------------------------
 
-import html as _html2  # noqa: E402
-import io as _io2  # noqa: E402
-import warnings as _warnings2  # noqa: E402
-
-import ipywidgets as _w2  # noqa: E402
-import matplotlib.pyplot as _plt2  # noqa: E402
-from matplotlib.backends.backend_agg import FigureCanvasAgg as _Canvas2  # noqa: E402
-from matplotlib.figure import Figure as _Figure2  # noqa: E402
-from PIL import Image as _PILImage2  # noqa: E402
-
-from helpers.embeddings import Exploration, WordMap, build_word_map, explore_words  # noqa: E402
-from helpers.plotting import place_labels, plot_word_map  # noqa: E402
 
 EXPLORER_EXAMPLE = "kitten, tram, noodle"
 EXPLORER_COLOURS = [
@@ -152,7 +159,7 @@ def explorer_messages_html(result: Exploration) -> str:
     """Return the explorer's messages about the input as an HTML list (empty if none)."""
     if not result.messages:
         return ""
-    items = "".join(f"<li>{_html2.escape(m)}</li>" for m in result.messages)
+    items = "".join(f"<li>{html.escape(m)}</li>" for m in result.messages)
     return f'<ul class="ee-messages" style="margin:4px 0">{items}</ul>'
 
 
@@ -162,10 +169,10 @@ def explorer_table_html(result: Exploration) -> str:
         return "<i>No word placed yet.</i>"
     pad = "padding:2px 10px;text-align:left"
     rows = "".join(
-        f"<tr><td style='{pad}'><b>{_html2.escape(p.word[:40])}</b></td>"
-        f"<td style='{pad};font-family:monospace'>{_html2.escape(' + '.join(p.pieces))}</td>"
+        f"<tr><td style='{pad}'><b>{html.escape(p.word[:40])}</b></td>"
+        f"<td style='{pad};font-family:monospace'>{html.escape(' + '.join(p.pieces))}</td>"
         f"<td style='{pad}'>"
-        f"{_html2.escape(', '.join(f'{t} ({s:.2f})' for t, s in p.neighbours))}</td></tr>"
+        f"{html.escape(', '.join(f'{t} ({s:.2f})' for t, s in p.neighbours))}</td></tr>"
         for p in result.placed
     )
     head = "<tr><th>word</th><th>tokens</th><th>nearest in the vocabulary (cosine)</th></tr>"
@@ -176,11 +183,11 @@ def explorer_figure_png(result: Exploration, word_map: WordMap, colour: str) -> 
     """Draw the reference map with the placed words on top; return it as PNG bytes.
 
     Labels in scripts the plot font lacks show as boxes (the table below spells them out)."""
-    fig, ax = _plt2.subplots(figsize=(8, 6), dpi=80)
+    fig, ax = plt.subplots(figsize=(8, 6), dpi=80)
     extra = ([p.coords for p in result.placed], [p.word[:20] for p in result.placed])
     try:
-        with _warnings2.catch_warnings():
-            _warnings2.filterwarnings("ignore", message="Glyph .* missing from font")
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="Glyph .* missing from font")
             plot_word_map(
                 word_map.coords.numpy(),
                 word_map.words,
@@ -189,10 +196,10 @@ def explorer_figure_png(result: Exploration, word_map: WordMap, colour: str) -> 
                 extra=extra if result.placed else None,
                 extra_colour=colour,
             )
-            buffer = _io2.BytesIO()
+            buffer = io.BytesIO()
             fig.savefig(buffer, format="png")
     finally:
-        _plt2.close(fig)
+        plt.close(fig)
     return buffer.getvalue()
 
 
@@ -206,8 +213,8 @@ class ExplorerCanvas:
 
     def __init__(self, word_map: WordMap):
         self.word_map = word_map
-        self.fig = _Figure2(figsize=(8, 6), dpi=80)
-        self.canvas = _Canvas2(self.fig)
+        self.fig = Figure(figsize=(8, 6), dpi=80)
+        self.canvas = FigureCanvasAgg(self.fig)
         self.ax = self.fig.add_subplot()
         plot_word_map(word_map.coords.numpy(), word_map.words, word_map.groups, ax=self.ax)
         self.ax.scatter([], [], s=130, marker="D", color="#000000", edgecolor="black",
@@ -240,17 +247,17 @@ class ExplorerCanvas:
                 xs, ys = [x for x, _ in xy], [y for _, y in xy]
                 artists.append(self.ax.scatter(xs, ys, s=110, marker="D", color=colour,
                                                edgecolor="black", alpha=0.8, zorder=4))
-                with _warnings2.catch_warnings():
-                    _warnings2.filterwarnings("ignore", message="Glyph .* missing from font")
+                with warnings.catch_warnings():
+                    warnings.filterwarnings("ignore", message="Glyph .* missing from font")
                     artists += place_labels(self.ax, xs, ys, [p.word[:20] for p in result.placed],
                                             colours=[colour] * len(xy), avoid=self.avoid,
                                             fontsize=12, fontweight="bold", bbox=_LABEL_BOX)
                     for artist in artists:
                         self.ax.draw_artist(artist)
             width, height = self.canvas.get_width_height()
-            image = _PILImage2.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(),
+            image = Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(),
                                           "raw", "RGBA", 0, 1)
-            buffer = _io2.BytesIO()
+            buffer = io.BytesIO()
             image.save(buffer, format="PNG", compress_level=1)
         finally:
             for artist in artists:
@@ -258,24 +265,24 @@ class ExplorerCanvas:
         return buffer.getvalue()
 
 
-def make_embedding_explorer(tokenizer, model, word_map: WordMap | None = None) -> _w2.VBox:
+def make_embedding_explorer(tokenizer, model, word_map: WordMap | None = None) -> widgets.VBox:
     """Return the embedding map explorer: type words, pick a colour, see them on the 2D map.
 
     The reference map (vectors, PCA) is computed once here, or passed in as `word_map`."""
     word_map = word_map or build_word_map(tokenizer, model)
     canvas = ExplorerCanvas(word_map)
-    words = _w2.Text(
+    words = widgets.Text(
         value=EXPLORER_EXAMPLE,
         description="words",
         continuous_update=False,
         placeholder="comma-separated, e.g. kitten, tram, noodle",
-        layout=_w2.Layout(width="95%"),
+        layout=widgets.Layout(width="95%"),
     )
-    colour = _w2.Dropdown(options=EXPLORER_COLOURS, value="#000000", description="colour")
-    place = _w2.Button(description="Place", button_style="primary")
-    messages = _w2.HTML()
-    picture = _w2.Image(format="png", layout=_w2.Layout(max_width="640px"))
-    table = _w2.HTML()
+    colour = widgets.Dropdown(options=EXPLORER_COLOURS, value="#000000", description="colour")
+    place = widgets.Button(description="Place", button_style="primary")
+    messages = widgets.HTML()
+    picture = widgets.Image(format="png", layout=widgets.Layout(max_width="640px"))
+    table = widgets.HTML()
     for control, name in [
         (words, "words"),
         (colour, "colour"),
@@ -296,7 +303,7 @@ def make_embedding_explorer(tokenizer, model, word_map: WordMap | None = None) -
     words.observe(update, names="value")
     colour.observe(update, names="value")
     place.on_click(update)
-    root = _w2.VBox([_w2.HBox([colour, place]), words, messages, picture, table])
+    root = widgets.VBox([widgets.HBox([colour, place]), words, messages, picture, table])
     root.add_class("embedding-explorer")
     root.controls = {"words": words, "colour": colour, "place": place}
     root.outputs = {"messages": messages, "map": picture, "neighbours": table}
@@ -308,16 +315,6 @@ def make_embedding_explorer(tokenizer, model, word_map: WordMap | None = None) -
 
 # --- Lesson 3: attention explorer ------------------------------------------
 
-import io  # noqa: E402
-
-import ipywidgets as _w3  # noqa: E402
-import numpy as _np3  # noqa: E402
-from matplotlib.backends.backend_agg import FigureCanvasAgg as _Canvas3  # noqa: E402
-from matplotlib.figure import Figure as _Figure3  # noqa: E402
-from PIL import Image as _PILImage3  # noqa: E402
-
-from helpers.attention import run_attention, select_map  # noqa: E402
-from helpers.plotting import attention_bars, attention_heatmap  # noqa: E402
 
 ATTENTION_EXAMPLE = "The animal didn't cross the street because it was too tired."
 MAX_BARS = 30  # the bar chart shows at most this many tokens (the largest weights)
@@ -347,8 +344,8 @@ class AttentionFigure:
         self.run = run
         n = len(run.tokens)
         side = 6.5 if n <= 30 else 8.0
-        self.fig = _Figure3(figsize=(2 * side + 1, side), dpi=self.DPI)  # not pyplot: never leaks
-        _Canvas3(self.fig)
+        self.fig = Figure(figsize=(2 * side + 1, side), dpi=self.DPI)  # not pyplot: never leaks
+        FigureCanvasAgg(self.fig)
         self.ax_map, self.ax_bar = self.fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.25, 1]})
         attention_heatmap(run.weights[0, 0], run.tokens, ax=self.ax_map)
         self.image = self.ax_map.images[0]
@@ -358,7 +355,7 @@ class AttentionFigure:
         self.bars = []
         if self.few:
             labels = [f"{i}: {t}" for i, t in enumerate(run.tokens)]
-            self.bars = list(attention_bars(_np3.zeros(n), labels, ax=self.ax_bar).patches)
+            self.bars = list(attention_bars(np.zeros(n), labels, ax=self.ax_bar).patches)
             self.ax_bar.set_xlim(0, 1.0)
         self.ax_map.set_title(" ")
         self.ax_bar.set_title(" ")
@@ -384,7 +381,7 @@ class AttentionFigure:
             for bar, value in zip(self.bars, row, strict=True):
                 bar.set_width(value)
         else:  # many tokens: show the MAX_BARS largest, in sentence order
-            shown = _np3.sort(_np3.argsort(row)[-MAX_BARS:])
+            shown = np.sort(np.argsort(row)[-MAX_BARS:])
             self.ax_bar.clear()
             attention_bars(row[shown], [f"{i}: {run.tokens[i]}" for i in shown], ax=self.ax_bar)
             self.ax_bar.set_xlim(0, 1.0)
@@ -403,7 +400,7 @@ class AttentionFigure:
                 if artist.get_visible():
                     self.fig.draw_artist(artist)
         buffer = io.BytesIO()
-        _PILImage3.fromarray(_np3.asarray(canvas.buffer_rgba())).save(buffer, format="png", compress_level=1)
+        Image.fromarray(np.asarray(canvas.buffer_rgba())).save(buffer, format="png", compress_level=1)
         return buffer.getvalue()
 
 
@@ -426,14 +423,14 @@ def make_attention_explorer(model, tokenizer, sentence: str = ATTENTION_EXAMPLE)
     The model runs once per sentence (cached); moving a slider only redraws.
     """
     n_layers, n_heads = model.config.num_hidden_layers, model.config.num_attention_heads
-    text = _w3.Text(value=sentence, description="Sentence", continuous_update=False,
-                    layout=_w3.Layout(width="95%"))
-    layer = _w3.IntSlider(value=0, min=0, max=n_layers - 1, description="Layer")
-    head = _w3.IntSlider(value=0, min=0, max=n_heads - 1, description="Head")
-    average = _w3.Checkbox(value=False, description="average of heads", indent=False)
-    token = _w3.Dropdown(options=[("0", 0)], value=0, description="From token")
-    message = _w3.HTML()
-    image = _w3.Image(format="png")
+    text = widgets.Text(value=sentence, description="Sentence", continuous_update=False,
+                    layout=widgets.Layout(width="95%"))
+    layer = widgets.IntSlider(value=0, min=0, max=n_layers - 1, description="Layer")
+    head = widgets.IntSlider(value=0, min=0, max=n_heads - 1, description="Head")
+    average = widgets.Checkbox(value=False, description="average of heads", indent=False)
+    token = widgets.Dropdown(options=[("0", 0)], value=0, description="From token")
+    message = widgets.HTML()
+    image = widgets.Image(format="png")
     for control, name in [(text, "sentence"), (layer, "layer"), (head, "head"),
                           (average, "average"), (token, "token"), (message, "message"),
                           (image, "plot")]:
@@ -479,7 +476,7 @@ def make_attention_explorer(model, tokenizer, sentence: str = ATTENTION_EXAMPLE)
 
     for control in (text, layer, head, average, token):
         control.observe(update, names="value")
-    root = _w3.VBox([text, _w3.HBox([layer, head, average]), token, message, image])
+    root = widgets.VBox([text, widgets.HBox([layer, head, average]), token, message, image])
     root.add_class("attention-explorer")
     root.controls = {"sentence": text, "layer": layer, "head": head, "average": average,
                      "token": token, "message": message, "plot": image}
@@ -494,20 +491,6 @@ def make_attention_explorer(model, tokenizer, sentence: str = ATTENTION_EXAMPLE)
 
 # --- Lesson 4: freezing panel ----------------------------------------------
 
-import html as _html4  # noqa: E402
-
-import ipywidgets as _w4  # noqa: E402
-
-from helpers.plotting import GROUP_COLOURS as _COLOURS4  # noqa: E402
-from helpers.training import (  # noqa: E402
-    FreezeSummary,
-    accuracy,
-    block_names,
-    block_of,
-    fit,
-    freezing_summary,
-)
-
 
 def freezing_bar_html(summary: FreezeSummary) -> str:
     """Return a horizontal bar, trainable (coloured) against frozen (grey), with the message."""
@@ -516,12 +499,12 @@ def freezing_bar_html(summary: FreezeSummary) -> str:
     bar = (
         '<div class="freezing-bar" style="display:flex;height:26px;width:100%;max-width:640px;'
         'border:1px solid #888;border-radius:4px;overflow:hidden">'
-        f'<div class="freezing-bar-trainable" style="width:{width:.2f}%;background:{_COLOURS4[0]}"></div>'
+        f'<div class="freezing-bar-trainable" style="width:{width:.2f}%;background:{GROUP_COLOURS[0]}"></div>'
         f'<div class="freezing-bar-frozen" style="flex:1;background:#BBBBBB"></div></div>'
     )
     counts = (f"<b>trainable</b> {summary.trainable:,} &nbsp; <b>frozen</b> {summary.frozen:,} "
               f"&nbsp; <b>total</b> {summary.total:,}")
-    return f"{bar}<div>{counts}</div><div class='freezing-message'>{_html4.escape(summary.message)}</div>"
+    return f"{bar}<div>{counts}</div><div class='freezing-message'>{html.escape(summary.message)}</div>"
 
 
 def make_freezing_panel(model, data=None, lr: float = 1e-3, train_examples: int = 48):
@@ -535,17 +518,17 @@ def make_freezing_panel(model, data=None, lr: float = 1e-3, train_examples: int 
         trainable_now[block_of(name)] |= bool(param.requires_grad)
     boxes = {}
     for name in blocks:
-        box = _w4.Checkbox(value=trainable_now[name], description=name, indent=False,
-                           layout=_w4.Layout(width="150px"))
+        box = widgets.Checkbox(value=trainable_now[name], description=name, indent=False,
+                           layout=widgets.Layout(width="150px"))
         box.add_class("freezing-block")
         box.add_class("freezing-block-" + name.replace(" ", "-"))
         boxes[name] = box
-    bar = _w4.HTML()
+    bar = widgets.HTML()
     bar.add_class("freezing-summary")
-    button = _w4.Button(description="Train one short epoch", icon="play",
-                        layout=_w4.Layout(width="220px"))
+    button = widgets.Button(description="Train one short epoch", icon="play",
+                        layout=widgets.Layout(width="220px"))
     button.add_class("freezing-train")
-    report = _w4.HTML("" if data is not None else "<i>(pass data= to train from here)</i>")
+    report = widgets.HTML("" if data is not None else "<i>(pass data= to train from here)</i>")
     report.add_class("freezing-report")
     state = {"summary": None}
 
@@ -561,7 +544,7 @@ def make_freezing_panel(model, data=None, lr: float = 1e-3, train_examples: int 
         if data is None:
             report.value = "No data was given to this panel, so it cannot train."
         elif not summary.can_train:
-            report.value = _html4.escape(summary.message)
+            report.value = html.escape(summary.message)
         else:
             button.disabled = True
             report.value = "training..."
@@ -581,10 +564,10 @@ def make_freezing_panel(model, data=None, lr: float = 1e-3, train_examples: int 
     for box in boxes.values():
         box.observe(update, names="value")
     button.on_click(train)
-    grid = _w4.GridBox(list(boxes.values()),
-                       layout=_w4.Layout(grid_template_columns="repeat(3, 160px)"))
-    title = _w4.HTML("<b>Tick a block to let it train; untick to freeze it.</b>")
-    root = _w4.VBox([title, grid, bar, _w4.HBox([button]), report])
+    grid = widgets.GridBox(list(boxes.values()),
+                       layout=widgets.Layout(grid_template_columns="repeat(3, 160px)"))
+    title = widgets.HTML("<b>Tick a block to let it train; untick to freeze it.</b>")
+    root = widgets.VBox([title, grid, bar, widgets.HBox([button]), report])
     root.add_class("freezing-panel")
     root.controls = {**boxes, "train": button, "summary": bar, "report": report}
     root.update = update
