@@ -7,6 +7,7 @@ Every check returns a Feedback. In a notebook it shows as one line:
 Tests read `.correct` instead of the text.
 """
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -345,7 +346,6 @@ def check_eat_aspect(answer: Any) -> Feedback:
 
 # --- Lesson 3: attention ---------------------------------------------------
 
-import math  # noqa: E402
 
 # The toy look-up of lesson 3: features (animal, small, vehicle, loud); values (legs, wheels).
 TOY_KEYS = {"cat": [1, 1, 0, 0], "dog": [1, 0, 0, 1], "car": [0, 0, 1, 1]}

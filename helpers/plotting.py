@@ -1,7 +1,10 @@
 """One plot style for the whole course, and a projector-friendly mode for instructors."""
 
+import math
+
 import matplotlib as mpl
 import matplotlib.pyplot as plt
+import numpy as np
 from IPython.display import HTML, display
 
 COURSE_STYLE = {
@@ -76,10 +79,6 @@ def new_axes(ax: plt.Axes | None = None, **figure_kwargs) -> plt.Axes:
 
 
 # --- Lesson 3: attention ----------------------------------------------------
-
-import math  # noqa: E402
-
-import numpy as np  # noqa: E402
 
 
 def _token_fontsize(n_tokens: int) -> float:
@@ -170,7 +169,6 @@ def attention_head_grid(layer_weights, tokens, axes=None, ncols=4):
 
 # --- Lesson 2: embeddings ----------------------------------------------------
 
-import numpy as np  # noqa: E402, F811  (lesson 2's own import, in case sections move)
 
 # Where a label may sit relative to its point: (dx, dy) in points, horizontal and vertical alignment.
 _LABEL_SPOTS = [
@@ -424,7 +422,6 @@ def vocab_tradeoff(
     ax.set_title("Bigger vocabulary, shorter sequences")
     ax.legend(frameon=False)
     return ax
-
 
 
 # --- Lesson 4: freezing ---------------------------------------------------------
