@@ -14,6 +14,7 @@ import os
 import platform
 import shlex
 import statistics
+import subprocess
 import sys
 from importlib.metadata import version
 from pathlib import Path
@@ -71,8 +72,21 @@ def machine() -> dict:
         "python": platform.python_version(),
         **{name: version(name) for name in ("torch", "transformers", "ipykernel", "nbclient")},
         "load_before": _load(),
+        "git": git_state(),
         "torch_threads": os.environ.get("COURSE_TORCH_THREADS") or "2 (seed_everything's default)",
     }
+
+
+def git_state() -> str:
+    """Return the commit measured, and which course files differ from it (if any)."""
+    def git(*args):
+        done = subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True)
+        return done.stdout.rstrip() if done.returncode == 0 else ""
+
+    commit = git("rev-parse", "--short", "HEAD").strip() or "unknown"
+    changed = [line[3:] for line in git("status", "--porcelain", "--", "notebooks", "helpers",
+                                        "data").splitlines()]
+    return f"commit {commit}" + (f", with uncommitted changes in {', '.join(changed)}" if changed else "")
 
 
 def _load() -> str:

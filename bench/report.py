@@ -117,7 +117,8 @@ def markdown(results: dict) -> str:
     m, runs = results["machine"], results["runs"]
     out = ["# Benchmarks: how fast the course runs, against its floor", "",
            "Written by `make bench` (`bench/`); do not edit by hand. "
-           f"Measured {m['date_utc']} on {m['description']}.", "",
+           f"Measured {m['date_utc']} on {m['description']}, "
+           f"{m.get('git', 'commit unknown')}.", "",
            "## Targets", ""]
     out += _table(["target", "measured", "verdict"], [list(r) for r in targets(results)])
     out += ["", "## Machine", "",
