@@ -1,12 +1,9 @@
 """Lesson 2's exercises: every solution passes its check, and wrong answers get specific hints."""
 
-import re
 from pathlib import Path
 
-import nbformat
 import pytest
 import torch
-from nbclient import NotebookClient
 
 from helpers.checks import (
     check_cat_car_cosine,
@@ -23,42 +20,6 @@ NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "02_embeddings
 def tokenizer_and_matrix():
     tokenizer, model = course_encoder()
     return tokenizer, embedding_matrix(model)
-
-
-def solution_of(markdown: str) -> str:
-    match = re.search(
-        r"<details><summary>Show a solution</summary>\s*```python\n(.*?)```", markdown, re.S
-    )
-    assert match, "an exercise must be followed by a <details> block with a python solution"
-    return match.group(1)
-
-
-def test_the_notebook_has_at_least_four_exercises_with_solutions():
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    exercises = [i for i, c in enumerate(nb.cells) if "exercise" in c.metadata.get("tags", [])]
-    assert len(exercises) >= 4
-    for i in exercises:
-        assert "answer = ...   # replace ... with your answer" in nb.cells[i].source
-        solution_of(nb.cells[i + 1].source)
-
-
-@pytest.mark.slow
-def test_every_solution_passes_its_check():
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    exercises = [i for i, c in enumerate(nb.cells) if "exercise" in c.metadata.get("tags", [])]
-    for i in exercises:
-        nb.cells[i].source = solution_of(nb.cells[i + 1].source)
-    NotebookClient(
-        nb,
-        timeout=300,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(NOTEBOOK.parent)}},
-    ).execute()
-    for i in exercises:
-        text = "".join(
-            o.get("data", {}).get("text/plain", "") + o.get("text", "") for o in nb.cells[i].outputs
-        )
-        assert text.startswith("✅ Correct"), (nb.cells[i].source, text)
 
 
 @pytest.mark.parametrize(

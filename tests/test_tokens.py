@@ -1,8 +1,10 @@
 """Lesson 1 helpers: the corpus, the tiny BPE tokenizer, the playground, its plots and checks."""
 
 import html
+from pathlib import Path
 
 import matplotlib.pyplot as plt
+import nbformat
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -417,3 +419,16 @@ def test_tiny_tokenizer_trains_on_any_text(sentences):
     assert "[UNK]" in tokenizer.get_vocab()  # (every character is kept, even past 60 entries)
     if sentences:
         assert mean_tokens_per_sentence(tokenizer, sentences) >= 0
+
+
+def test_the_notebook_shows_the_worked_example_as_computed():
+    """The committed lesson prints the worked example exactly as the tokenizer computes it."""
+    notebook = Path(__file__).resolve().parent.parent / "notebooks" / "01_tokenization.ipynb"
+    nb = nbformat.read(notebook, as_version=4)
+    shown = "".join(
+        "".join(o.get("text", "") for o in c.outputs)
+        for c in nb.cells
+        if c.cell_type == "code" and "ids_by_hand = [vocab[token] for token in tokens]" in c.source
+    )
+    assert "tokens: ['[CLS]', 'hello', ',', 'world', '!', '[SEP]']" in shown
+    assert "ids by hand: [101, 7592, 1010, 2088, 999, 102]" in shown
