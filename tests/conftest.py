@@ -87,3 +87,19 @@ def student_session(_student_sessions, path):
     if "failed" in result:
         pytest.fail(f"could not play {Path(path).name}: {result['failed']}")
     return result
+
+
+# The course model and tokenizer, loaded once for the whole run and only read by tests
+# (a module that needs its own kind, e.g. lesson 4's classifier, defines its own `model`).
+@pytest.fixture(scope="session")
+def model():
+    from helpers.models import load_model
+
+    return load_model()
+
+
+@pytest.fixture(scope="session")
+def tokenizer():
+    from helpers.models import load_tokenizer
+
+    return load_tokenizer()

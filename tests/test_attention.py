@@ -13,21 +13,10 @@ from hypothesis import strategies as st
 
 from helpers import attention as att
 from helpers import checks
-from helpers.models import load_model, load_tokenizer
 from helpers.plotting import attention_bars, attention_head_grid, attention_heatmap
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "03_attention.ipynb"
 SENTENCE = "The animal didn't cross the street because it was too tired."
-
-
-@pytest.fixture(scope="module")
-def model():
-    return load_model()
-
-
-@pytest.fixture(scope="module")
-def tokenizer():
-    return load_tokenizer()
 
 
 @pytest.fixture(scope="module")

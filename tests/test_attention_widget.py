@@ -8,20 +8,9 @@ from hypothesis import strategies as st
 
 from helpers import attention as att
 from helpers import widgets
-from helpers.models import load_model, load_tokenizer
 
 SENTENCE = "The animal didn't cross the street because it was too tired."
 PNG = b"\x89PNG"
-
-
-@pytest.fixture(scope="module")
-def model():
-    return load_model()
-
-
-@pytest.fixture(scope="module")
-def tokenizer():
-    return load_tokenizer()
 
 
 @pytest.fixture(scope="module")

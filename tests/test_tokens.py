@@ -10,7 +10,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from helpers import checks
-from helpers.models import load_tokenizer
 from helpers.plotting import attention_mask_grid, vocab_tradeoff
 from helpers.tokens import (
     MAX_CHARS,
@@ -24,11 +23,6 @@ from helpers.tokens import (
     train_bpe,
 )
 from helpers.widgets import _PAD_CELL, _REAL_CELL, make_tokenizer_playground, playground_html
-
-
-@pytest.fixture(scope="module")
-def tokenizer():
-    return load_tokenizer()
 
 
 @pytest.fixture(scope="module")
