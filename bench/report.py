@@ -146,7 +146,7 @@ def markdown(results: dict) -> str:
             out.append(f"- `{n['name']}`: " + "; ".join(
                 f"cell {r['cell']} `{r['first_line']}` +{r['rise_bytes'] / 1e6:.0f} MB" for r in rises))
     out += ["", f"## Widget updates ({results['updates']} timed updates each, in a kernel)", "",
-            "Each widget is built by its factory in `helpers.widgets`; one untimed change first "
+            "Each widget is built through `helpers.LESSONS` as `Widget(tokenizer, model)`; one untimed change first "
             "(its time is \"first\": cold caches), then each timed update sets one control's value, "
             "which runs the widget's callback synchronously. Every input is new (no cache hits), "
             "except that slider moves revisit a sentence already computed, as in class.", ""]

@@ -2,13 +2,12 @@
 
 `python -m bench` imports this module in a fresh kernel (so matplotlib's inline backend,
 the widget comms and IPython's display machinery are the real ones) and calls `run_all`.
-Each scenario builds its widget with the factory from `helpers.widgets`, makes one untimed
+Each scenario builds its lesson's widget (found through `helpers.LESSONS`), makes one untimed
 change (the first update pays for caches and lazy imports; it is reported as "first"), then
 times `UPDATES` changes of one control. Setting a control's `.value` runs the widget's
 observer at once, in the same thread, so the time measured is the whole callback.
 """
 
-import inspect
 import statistics
 import time
 from collections.abc import Callable
@@ -82,46 +81,32 @@ def _models(kind: str):
     return cache[kind]
 
 
-def build(factory: Callable):
-    """Call a widget factory, passing the model/tokenizer its parameters ask for by name."""
-    kwargs = {}
-    for name, param in inspect.signature(factory).parameters.items():
-        if name == "tokenizer":
-            kwargs[name] = _models("tokenizer")
-        elif name == "model":
-            kind = "classifier" if "freez" in factory.__name__ else "encoder"
-            kwargs[name] = _models(kind)
-        elif param.default is inspect.Parameter.empty:
-            raise TypeError(f"{factory.__name__} needs argument {name!r}: teach bench how to build it")
-    return factory(**kwargs)
+def build(lesson):
+    """Build a lesson's widget the one way every course widget is built: (tokenizer, model)."""
+    return lesson.widget_class()(_models("tokenizer"), _models(lesson.model_kind))
 
 
-def _control(root, *names, kinds=()):
-    """Return the first control named like one of `names`, else the first of a widget type in `kinds`."""
-    controls = getattr(root, "controls", {}) or {}
-    for name in names:
-        if name in controls:
-            return controls[name]
-    for control in controls.values():
-        if type(control).__name__ in kinds:
-            return control
-    raise LookupError(f"no control named {names} or of type {kinds} in {sorted(controls)}")
+def _control(widget, name: str):
+    """Return the widget's control called `name` (a renamed control fails loudly)."""
+    if name not in widget.controls:
+        raise LookupError(f"no control named {name!r} in {sorted(widget.controls)}")
+    return widget.controls[name]
 
 
-def set_text(names: tuple[str, ...], values: list[str]):
+def set_text(name: str, values: list[str]):
     """Return an action that types values[i] into the text control."""
 
     def action(root, i):
-        _control(root, *names, kinds=("Text", "Textarea", "Combobox")).value = values[i % len(values)]
+        _control(root, name).value = values[i % len(values)]
 
     return action
 
 
-def move_slider(names: tuple[str, ...]):
+def move_slider(name: str):
     """Return an action that moves the slider one step (and back at the end of its range)."""
 
     def action(root, i):
-        slider = _control(root, *names, kinds=("IntSlider", "SelectionSlider", "FloatSlider"))
+        slider = _control(root, name)
         step = getattr(slider, "step", 1) or 1
         nxt = slider.value + step
         slider.value = nxt if nxt <= slider.max else slider.min
@@ -129,39 +114,40 @@ def move_slider(names: tuple[str, ...]):
     return action
 
 
-def toggle(names: tuple[str, ...]):
+def toggle(name: str):
     """Return an action that flips a checkbox (or toggle button)."""
 
     def action(root, i):
-        box = _control(root, *names, kinds=("Checkbox", "ToggleButton"))
+        box = _control(root, name)
         box.value = not box.value
 
     return action
 
 
-# (widget, factory in helpers.widgets, what the student does, action)
+# (widget, lesson notebook in helpers.LESSONS, what the student does, action)
 SCENARIOS = [
-    ("tokenizer playground", "make_tokenizer_playground", "new text",
-     set_text(("text", "sentence"), TEXTS)),
-    ("attention explorer", "make_attention_explorer", "slider move (head)",
-     move_slider(("head",))),
-    ("attention explorer", "make_attention_explorer", "slider move (layer)",
-     move_slider(("layer",))),
-    ("attention explorer", "make_attention_explorer", "new sentence",
-     set_text(("sentence", "text"), SENTENCES)),
-    ("embedding explorer", "make_embedding_explorer", "new words",
-     set_text(("words", "text"), WORD_SETS)),
-    ("freezing panel", "make_freezing_panel", "checkbox",
-     toggle(("pooler", "unfreeze_pooler", "freeze"))),
+    ("tokenizer playground", "01_tokenization", "new text", set_text("text", TEXTS)),
+    ("attention explorer", "03_attention", "slider move (head)", move_slider("head")),
+    ("attention explorer", "03_attention", "slider move (layer)", move_slider("layer")),
+    ("attention explorer", "03_attention", "new sentence", set_text("sentence", SENTENCES)),
+    ("embedding explorer", "02_embeddings", "new words", set_text("words", WORD_SETS)),
+    ("freezing panel", "04_freezing", "checkbox", toggle("pooler")),
 ]
 
 
-def time_scenario(factory: Callable, action: Callable, updates: int = UPDATES) -> dict:
+def lesson_named(notebook: str):
+    """Return the helpers.LESSONS entry of `notebook`."""
+    from helpers import LESSONS
+
+    return next(lesson for lesson in LESSONS if lesson.notebook == notebook)
+
+
+def time_scenario(lesson, action: Callable, updates: int = UPDATES) -> dict:
     """Build a widget, make one untimed change, then time `updates` changes; milliseconds.
 
     Also the median CPU time of the kernel process per update (all threads): on a busy
     machine it stays near the quiet wall time, while the wall time grows with the load."""
-    root = build(factory)
+    root = build(lesson)
     t0 = time.perf_counter()
     action(root, 0)
     first = (time.perf_counter() - t0) * 1000
@@ -190,20 +176,14 @@ def summarise(samples: list[float]) -> dict:
 
 
 def run_all(updates: int = UPDATES) -> list[dict]:
-    """Time every scenario whose factory exists; a missing or failing one is reported, not raised."""
-    import helpers.widgets as widgets
-
+    """Time every scenario; a failing one is reported in the table, not raised."""
     results = []
-    for widget, factory_name, what, action in SCENARIOS:
-        row = {"widget": widget, "factory": factory_name, "action": what}
-        factory = getattr(widgets, factory_name, None)
-        if factory is None:
-            row["error"] = f"helpers.widgets.{factory_name} does not exist yet"
-        else:
-            try:
-                timed = time_scenario(factory, action, updates)
-                row.update(timed, **summarise(timed["samples_ms"]))
-            except Exception as err:  # report it in the table, keep timing the others
-                row["error"] = f"{type(err).__name__}: {err}"[:300]
+    for widget, notebook, what, action in SCENARIOS:
+        row = {"widget": widget, "lesson": notebook, "action": what}
+        try:
+            timed = time_scenario(lesson_named(notebook), action, updates)
+            row.update(timed, **summarise(timed["samples_ms"]))
+        except Exception as err:  # report it in the table, keep timing the others
+            row["error"] = f"{type(err).__name__}: {err}"[:300]
         results.append(row)
     return results

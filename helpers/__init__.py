@@ -1,32 +1,27 @@
 """Small helpers shared by the lesson notebooks of *How transformers read text*.
 
-Import what you need by name, e.g. ``from helpers.models import load_model``.
-Nothing here runs at import time: no seeds, no plot style, no network.
+One folder per idea, each with the same modules: `compute` (pure functions on text and
+tensors), `plots` (draw on an `ax`, return it), `widget` (the lesson's interactive) and
+`exercises` (its checks). A notebook imports by name, e.g.
+``from helpers.attention import attention_heatmap, AttentionExplorer``.
+
+    helpers/tokens/      lesson 1      helpers/models.py    load and verify the model
+    helpers/embeddings/  lesson 2      helpers/style.py     plot style, presentation_mode
+    helpers/attention/   lesson 3      helpers/feedback.py  the Feedback of every check
+    helpers/training/    lesson 4      helpers/text.py      the one rule for student text
+                                       helpers/widget.py    the widget base class
+                                       helpers/runtime.py   seeds and thread counts
+                                       helpers/lessons.py   LESSONS, the registry
+
+Nothing runs at import time (no seeds, no plot style, no network), and importing a name loads
+only the module that defines it.
 """
 
-import os
-import random
-from pathlib import Path
+from helpers._lazy import lazy_exports
 
-import numpy as np
-import torch
-
-from helpers.plotting import presentation_mode, use_course_style
-
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-
-__all__ = ["DATA_DIR", "presentation_mode", "seed_everything", "use_course_style"]
-
-
-def seed_everything(seed: int = 0, threads: int | None = None) -> None:
-    """Seed Python, NumPy and torch, and fix torch's thread count, so runs repeat exactly.
-
-    The thread count is `threads`, else $COURSE_TORCH_THREADS, else 2 (the tests run the
-    notebooks at 1 as well, to show that no printed number depends on it).
-    """
-    threads = threads or int(os.environ.get("COURSE_TORCH_THREADS") or 2)
-    random.seed(seed)
-    np.random.seed(seed)
-    torch.manual_seed(seed)
-    torch.set_num_threads(threads)
-    torch.use_deterministic_algorithms(True, warn_only=True)
+__all__, __getattr__, __dir__ = lazy_exports(__name__, {
+    "paths": ["DATA_DIR"],
+    "runtime": ["seed_everything", "torch_threads", "torch_seeded"],
+    "style": ["presentation_mode", "use_course_style"],
+    "lessons": ["LESSONS"],
+})

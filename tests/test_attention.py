@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpers import attention as att
-from helpers import checks
-from helpers.plotting import attention_bars, attention_head_grid, attention_heatmap
+from helpers.attention import exercises as checks
+from helpers.attention.plots import attention_bars, attention_head_grid, attention_heatmap
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "03_attention.ipynb"
 SENTENCE = "The animal didn't cross the street because it was too tired."

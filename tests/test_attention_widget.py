@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpers import attention as att
-from helpers import widgets
+from helpers.attention import widget as widgets
 
 SENTENCE = "The animal didn't cross the street because it was too tired."
 PNG = b"\x89PNG"
@@ -15,16 +15,17 @@ PNG = b"\x89PNG"
 
 @pytest.fixture(scope="module")
 def explorer(model, tokenizer):
-    return widgets.make_attention_explorer(model, tokenizer, SENTENCE)
+    return widgets.AttentionExplorer(tokenizer, model, SENTENCE)
 
 
 def test_root_has_its_class_controls_and_update(explorer):
-    assert "attention-explorer" in explorer._dom_classes
-    assert set(explorer.controls) == {"sentence", "layer", "head", "average", "token", "message", "plot"}
+    assert "attention-explorer" in explorer.view._dom_classes
+    assert set(explorer.controls) == {"sentence", "layer", "head", "average", "token"}
+    assert set(explorer.outputs) == {"message", "plot"}
     for name, control in explorer.controls.items():
         assert f"attention-{name}" in control._dom_classes
     assert callable(explorer.update)
-    assert bytes(explorer.controls["plot"].value).startswith(PNG)
+    assert bytes(explorer.outputs["plot"].value).startswith(PNG)
     assert explorer.controls["layer"].max == 5 and explorer.controls["head"].max == 11
 
 
@@ -36,8 +37,8 @@ def test_sliders_redraw_without_running_the_model(model, tokenizer, monkeypatch)
         return att.run_attention(*args)
 
     monkeypatch.setattr(widgets, "run_attention", counting)
-    root = widgets.make_attention_explorer(model, tokenizer, SENTENCE)
-    c = root.controls
+    root = widgets.AttentionExplorer(tokenizer, model, SENTENCE)
+    c = {**root.controls, **root.outputs}
     first = bytes(c["plot"].value)
     c["layer"].value = 3
     c["head"].value = 1
@@ -52,7 +53,7 @@ def test_sliders_redraw_without_running_the_model(model, tokenizer, monkeypatch)
 
 
 def test_token_menu_follows_the_sentence(explorer):
-    c = explorer.controls
+    c = {**explorer.controls, **explorer.outputs}
     c["sentence"].value = "Cats sleep."
     labels = [label for label, _ in c["token"].options]
     assert labels == ["0: [CLS]", "1: cats", "2: sleep", "3: .", "4: [SEP]"]
@@ -63,14 +64,14 @@ def test_token_menu_follows_the_sentence(explorer):
 
 @pytest.mark.parametrize("text", ["", "   ", "\x00\x07"])
 def test_empty_input_is_answered_in_words(explorer, text):
-    c = explorer.controls
+    c = {**explorer.controls, **explorer.outputs}
     c["sentence"].value = text
     assert "type a sentence" in c["message"].value
     assert bytes(c["plot"].value) == b""
 
 
 def test_long_text_is_truncated_and_said_so(explorer):
-    c = explorer.controls
+    c = {**explorer.controls, **explorer.outputs}
     c["sentence"].value = "long " * 600
     assert "truncated" in c["message"].value and "602 tokens" in c["message"].value
     assert bytes(c["plot"].value).startswith(PNG)
@@ -78,14 +79,14 @@ def test_long_text_is_truncated_and_said_so(explorer):
 
 
 def test_single_token_is_explained(explorer):
-    c = explorer.controls
+    c = {**explorer.controls, **explorer.outputs}
     c["sentence"].value = "hello"
     assert "Only one token" in c["message"].value
     assert bytes(c["plot"].value).startswith(PNG)
 
 
 def test_message_clears_for_a_normal_sentence(explorer):
-    c = explorer.controls
+    c = {**explorer.controls, **explorer.outputs}
     c["sentence"].value = ""
     c["sentence"].value = SENTENCE
     assert c["message"].value == ""
@@ -116,7 +117,7 @@ def test_view_title():
     average=st.booleans(),
 )
 def test_update_answers_any_input(explorer, text, layer, head, average):
-    c = explorer.controls
+    c = {**explorer.controls, **explorer.outputs}
     c["sentence"].value = text
     c["layer"].value, c["head"].value, c["average"].value = layer, head, average
     explorer.update()

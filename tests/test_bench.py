@@ -97,11 +97,10 @@ def test_markdown_names_machine_targets_and_command():
 
 
 def test_every_scenario_drives_its_real_widget():
-    """Catches a renamed control or factory: each scenario builds its widget and changes it twice."""
-    import helpers.widgets as widgets
-    from bench.widget_timing import SCENARIOS, time_scenario
+    """Catches a renamed control or widget: each scenario builds its widget and changes it twice."""
 
-    for widget, factory_name, action_name, action in SCENARIOS:
-        factory = getattr(widgets, factory_name)
-        timed = time_scenario(factory, action, updates=2)
+    from bench.widget_timing import SCENARIOS, lesson_named, time_scenario
+
+    for widget, notebook, action_name, action in SCENARIOS:
+        timed = time_scenario(lesson_named(notebook), action, updates=2)
         assert len(timed["samples_ms"]) == 2, (widget, action_name)

@@ -1,6 +1,6 @@
 """The exercise-feedback pattern every lesson uses."""
 
-from helpers.checks import Feedback, first_failure, right, unanswered, wrong
+from helpers.feedback import Feedback, first_failure, right, unanswered, wrong
 
 
 def test_feedback_reads_as_one_line():

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.decomposition import PCA
 
-from helpers.embeddings import (
+from helpers.embeddings.compute import (
     align_signs,
     aspect_directions,
     contextual_vector,

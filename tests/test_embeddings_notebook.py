@@ -5,13 +5,13 @@ from pathlib import Path
 import pytest
 import torch
 
-from helpers.checks import (
+from helpers.embeddings.compute import course_encoder, embedding_matrix
+from helpers.embeddings.exercises import (
     check_cat_car_cosine,
     check_eat_aspect,
     check_nearest_to_boat,
     check_paris_row,
 )
-from helpers.embeddings import course_encoder, embedding_matrix
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "02_embeddings.ipynb"
 

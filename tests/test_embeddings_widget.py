@@ -8,8 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers.embeddings import (
-    MAX_CHARS,
+from helpers.embeddings.compute import (
     MAX_WORDS,
     Exploration,
     PlacedWord,
@@ -18,13 +17,14 @@ from helpers.embeddings import (
     explore_words,
     parse_word_list,
 )
-from helpers.widgets import (
+from helpers.embeddings.widget import (
+    EmbeddingExplorer,
     ExplorerCanvas,
     explorer_figure_png,
     explorer_messages_html,
     explorer_table_html,
-    make_embedding_explorer,
 )
+from helpers.text import MAX_CHARS
 
 ODD_TEXT = st.one_of(
     st.text(max_size=300),
@@ -42,7 +42,7 @@ def word_map():
 
 @pytest.fixture(scope="module")
 def explorer(word_map):
-    return make_embedding_explorer(*course_encoder(), word_map=word_map)
+    return EmbeddingExplorer(*course_encoder(), word_map=word_map)
 
 
 # --- parsing ---------------------------------------------------------------------
@@ -149,7 +149,7 @@ def test_figure_is_png_and_closed(word_map):
 
 
 def test_widget_has_its_classes_controls_and_an_initial_map(explorer):
-    assert "embedding-explorer" in explorer._dom_classes
+    assert "embedding-explorer" in explorer.view._dom_classes
     assert set(explorer.controls) == {"words", "colour", "place"}
     assert "embedding-explorer-words" in explorer.controls["words"]._dom_classes
     assert bytes(explorer.outputs["map"].value).startswith(b"\x89PNG")

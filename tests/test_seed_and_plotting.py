@@ -6,7 +6,7 @@ import numpy as np
 import torch
 
 from helpers import DATA_DIR, presentation_mode, seed_everything
-from helpers.plotting import COURSE_STYLE, new_axes
+from helpers.style import COURSE_STYLE, new_axes
 
 
 def draw_all():

@@ -119,8 +119,9 @@ def test_presentation_mode_enlarges_widget_text_and_plots(monkeypatch):
     """presentation_mode() shows a style sheet for widget text (Presentation Mode leaves it small)."""
     import matplotlib as mpl
 
-    from helpers import plotting, presentation_mode
-    from helpers.plotting import WIDGET_PRESENTATION_CSS
+    from helpers import presentation_mode
+    from helpers import style as plotting
+    from helpers.style import WIDGET_PRESENTATION_CSS
 
     shown = []
     monkeypatch.setattr(plotting, "display", lambda *objs: shown.extend(objs))

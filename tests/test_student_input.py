@@ -31,9 +31,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import helpers
-from helpers import attention, checks, embeddings, tokens, training
-from helpers import widgets as course_widgets
-from helpers.checks import Feedback
+from helpers import LESSONS, attention, embeddings, tokens, training
+from helpers.feedback import Feedback
 from helpers.models import load_model, load_tokenizer
 
 HELPERS_DIR = Path(helpers.__file__).resolve().parent
@@ -149,10 +148,7 @@ def course():
 
 # --- exercise checks ------------------------------------------------------------------------
 
-CHECKS = sorted(
-    (name, fn) for name, fn in vars(checks).items()
-    if name.startswith("check_") and inspect.isfunction(fn) and fn.__module__ == checks.__name__
-)
+CHECKS = sorted((name, fn) for lesson in LESSONS for name, fn in lesson.checks().items())
 
 
 def test_every_lesson_has_checks_to_test():
@@ -251,10 +247,7 @@ def test_student_text_works_or_is_explained(case, course):
 
 # --- widgets ----------------------------------------------------------------------------------
 
-FACTORIES = sorted(
-    (name, fn) for name, fn in vars(course_widgets).items()
-    if name.startswith("make_") and inspect.isfunction(fn) and fn.__module__ == course_widgets.__name__
-)
+FACTORIES = [(lesson.widget, lesson.widget_class()) for lesson in LESSONS if lesson.widget]
 TEXT_BOXES = (ipywidgets.Text, ipywidgets.Textarea, ipywidgets.Combobox)
 SLIDERS = (ipywidgets.IntSlider, ipywidgets.FloatSlider)
 CHOICES = (ipywidgets.Dropdown, ipywidgets.ToggleButtons, ipywidgets.RadioButtons)
@@ -274,14 +267,10 @@ ALWAYS_MOVES = [
 ]
 
 
-def build(factory, course):
-    """Call a widget factory with the course's tokenizer/model for its required arguments."""
-    kwargs = {}
-    for name, parameter in inspect.signature(factory).parameters.items():
-        if parameter.default is inspect.Parameter.empty:
-            assert hasattr(course, name), f"teach this test how to build {factory.__name__}({name}=...)"
-            kwargs[name] = getattr(course, name)
-    return factory(**kwargs)
+def build(widget_class, course):
+    """Build a course widget the one way they are all built: (tokenizer, model)."""
+    model = course.classifier if widget_class.__name__ == "FreezingPanel" else course.model
+    return widget_class(course.tokenizer, model)
 
 
 def descendants(widget):
@@ -319,7 +308,7 @@ def test_widget_answers_whatever_the_student_does(factory, course):
             root.update()
 
         works_or_explains(act, never_raises=True)
-        shown = " ".join(str(w.value) for w in descendants(root) if isinstance(w, ipywidgets.HTML))
+        shown = " ".join(str(w.value) for w in descendants(root.view) if isinstance(w, ipywidgets.HTML))
         assert "Traceback" not in shown
 
     run_hypothesis(8, widget_moves, body)

@@ -9,10 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import checks
-from helpers.plotting import attention_mask_grid, vocab_tradeoff
-from helpers.tokens import (
-    MAX_CHARS,
+from helpers.text import MAX_CHARS
+from helpers.tokens import exercises as checks
+from helpers.tokens.compute import (
     MAX_SENTENCES,
     PADDING_CHOICES,
     load_corpus,
@@ -22,7 +21,8 @@ from helpers.tokens import (
     split_sentences,
     train_bpe,
 )
-from helpers.widgets import _PAD_CELL, _REAL_CELL, make_tokenizer_playground, playground_html
+from helpers.tokens.plots import attention_mask_grid, vocab_tradeoff
+from helpers.tokens.widget import _PAD_CELL, _REAL_CELL, TokenizerPlayground, playground_html
 
 
 @pytest.fixture(scope="module")
@@ -235,8 +235,8 @@ def test_playground_never_raises(tokenizer, text, padding, truncation, max_lengt
 
 
 def test_playground_widget_is_findable_and_updates(tokenizer):
-    root = make_tokenizer_playground(tokenizer)
-    assert "tokenizer-playground" in root._dom_classes
+    root = TokenizerPlayground(tokenizer)
+    assert "tokenizer-playground" in root.view._dom_classes
     assert set(root.controls) == {"text", "padding", "truncation", "max_length",
                                   "add_special_tokens"}
     assert root.controls["text"].continuous_update
@@ -402,7 +402,7 @@ _PLAYGROUNDS = {}
 def _shared_playground(tokenizer):
     """One playground per test session (hypothesis calls the test many times)."""
     if "root" not in _PLAYGROUNDS:
-        _PLAYGROUNDS["root"] = make_tokenizer_playground(tokenizer)
+        _PLAYGROUNDS["root"] = TokenizerPlayground(tokenizer)
     return _PLAYGROUNDS["root"]
 
 

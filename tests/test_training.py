@@ -10,8 +10,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers.plotting import plot_learning_curves, plot_parameter_blocks
-from helpers.training import (
+from helpers.training.compute import (
     LABELS,
     SPLIT_SIZES,
     STRATEGIES,
@@ -33,6 +32,7 @@ from helpers.training import (
     set_trainable_blocks,
     timing_table,
 )
+from helpers.training.plots import plot_learning_curves, plot_parameter_blocks
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402

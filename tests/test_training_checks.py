@@ -9,7 +9,8 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers.checks import (
+from helpers.training.compute import apply_strategy, count_parameters, set_trainable_blocks
+from helpers.training.exercises import (
     HEAD_ONLY_3_LABELS,
     LAST_LAYER_AND_HEAD,
     TOOL_ROLES,
@@ -18,7 +19,6 @@ from helpers.checks import (
     check_optimizer_params,
     check_tools,
 )
-from helpers.training import apply_strategy, count_parameters, set_trainable_blocks
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "04_freezing.ipynb"
 CHECKS = [check_head_only_count, check_last_layer_and_head, check_tools,

@@ -13,7 +13,7 @@ from functools import cache
 import torch
 import torch.nn.functional as F
 
-from helpers import DATA_DIR
+from helpers.paths import DATA_DIR
 
 # --- Course data -------------------------------------------------------------
 

@@ -15,7 +15,7 @@ import pandas as pd
 import torch
 from tqdm.auto import tqdm
 
-from helpers import DATA_DIR
+from helpers.paths import DATA_DIR
 
 LABELS = ("negative", "positive")
 SPLITS = ("train", "validation", "test")

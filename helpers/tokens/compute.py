@@ -12,7 +12,7 @@ from pathlib import Path
 from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, trainers
 from transformers import PreTrainedTokenizerBase
 
-from helpers import DATA_DIR
+from helpers.paths import DATA_DIR
 
 CORPUS_PATH = DATA_DIR / "tokenizer_corpus.txt"
 

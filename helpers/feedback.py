@@ -1,0 +1,132 @@
+"""Exercise checks: call one with your answer; it says whether you got it, and if not, why.
+
+Every check returns a Feedback. In a notebook it shows as one line:
+    ✅ Correct: ...        you got it
+    ❌ Not yet: ...        a hint that names what to look at
+    ✏️ Not answered yet: ... you have not replaced the `...` placeholder
+Tests read `.correct` instead of the text.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """The outcome of checking one answer: correct is True, False, or None (not answered)."""
+
+    correct: bool | None
+    message: str
+
+    def __repr__(self) -> str:
+        mark = {True: "✅ Correct", False: "❌ Not yet", None: "✏️ Not answered yet"}[self.correct]
+        return f"{mark}: {self.message}"
+
+    __str__ = __repr__
+
+
+def right(message: str) -> Feedback:
+    """Return a Feedback that confirms a correct answer."""
+    return Feedback(True, message)
+
+
+def wrong(hint: str) -> Feedback:
+    """Return a Feedback with a hint for a wrong answer."""
+    return Feedback(False, hint)
+
+
+def unanswered(answer: Any) -> Feedback | None:
+    """Return a polite 'not answered' Feedback while `answer` is still the `...` placeholder."""
+    if answer is ...:
+        return Feedback(None, "replace the `...` with your answer, then run the cell again.")
+    return None
+
+
+def first_failure(rules: list[tuple[bool, str]], success: str) -> Feedback:
+    """Return the hint of the first rule whose condition is False, or `success` if all hold."""
+    for holds, hint in rules:
+        if not holds:
+            return wrong(hint)
+    return right(success)
+
+
+
+
+# --- The ladder of help ------------------------------------------------------------------
+# A check gives the specific hint for a mistake it recognises. `check.hint(2)` shows a second,
+# more explicit hint on request; the solution stays in the notebook's folded <details>.
+
+
+@dataclass(frozen=True)
+class Hint:
+    """A hint asked for by the student: level n of a check's ladder."""
+
+    level: int
+    of: int
+    text: str
+
+    def __repr__(self) -> str:
+        return f"💡 Hint {self.level} of {self.of}: {self.text}"
+
+    __str__ = __repr__
+
+
+def exercise(hints: list[str], expected: tuple[str, ...] = ()):
+    """Decorate a check with its ladder of hints and the answer it expects, as printed text.
+
+    `check.hint(n)` returns hint n (1 = a nudge, last = nearly the answer). `check.expected`
+    holds the answer as it would be written or printed (tests assert that no cell above the
+    exercise already prints it)."""
+
+    def decorate(check):
+        def hint(level: int = 1) -> Hint:
+            level = min(max(int(level), 1), len(hints))
+            return Hint(level, len(hints), hints[level - 1])
+
+        check.hints, check.hint, check.expected = list(hints), hint, tuple(expected)
+        return check
+
+    return decorate
+
+
+# --- Write-a-function exercises ------------------------------------------------------------
+
+
+def _as_tensor(value: Any):
+    import torch
+
+    if isinstance(value, torch.Tensor):
+        return value.detach()
+    try:
+        return torch.as_tensor(value, dtype=torch.float64)
+    except (TypeError, ValueError, RuntimeError):
+        return None
+
+
+def compare_with_reference(student: Any, reference, cases: list[tuple[str, tuple]],
+                           atol: float = 1e-5, name: str = "your function") -> Feedback:
+    """Run `student` and `reference` on each (label, args) case; name the first that differs.
+
+    As in ARENA's tests: the hint says which input, and whether the shape or the values differ
+    (with the largest difference), so the student knows where to look."""
+    if student is ... or student is None:
+        return Feedback(None, f"write {name}, then run the cell again.")
+    if not callable(student):
+        return wrong(f"pass the function itself (its name, without brackets), not a {type(student).__name__}.")
+    for label, args in cases:
+        want = reference(*args)
+        try:
+            got = student(*args)
+        except Exception as err:  # the student's code failed: say where, not a traceback
+            return wrong(f"on {label}, {name} raised {type(err).__name__}: {err}")
+        got_t, want_t = _as_tensor(got), _as_tensor(want)
+        if got_t is None:
+            return wrong(f"on {label}, {name} returned a {type(got).__name__}; return a tensor.")
+        if tuple(got_t.shape) != tuple(want_t.shape):
+            return wrong(f"on {label}, {name} returned shape {tuple(got_t.shape)}; "
+                         f"expected {tuple(want_t.shape)}.")
+        diff = (got_t.double() - want_t.double()).abs().max().item() if got_t.numel() else 0.0
+        if not diff <= atol:
+            return wrong(f"on {label}, the values differ from the reference by up to {diff:.3g} "
+                         f"(tolerance {atol:g}).")
+    return right(f"{name} matches the reference on all {len(cases)} inputs.")

@@ -1,0 +1,78 @@
+"""One plot style for the whole course, and a projector-friendly mode for instructors."""
+
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+from IPython.display import HTML, display
+
+COURSE_STYLE = {
+    "figure.figsize": (7.0, 4.5),
+    "figure.dpi": 100,
+    "font.size": 11,
+    "axes.titlesize": 13,
+    "axes.labelsize": 11,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "image.cmap": "viridis",
+    "savefig.bbox": "tight",
+}
+
+# Larger text and figures so a plot reads from the back of a room.
+PRESENTATION_STYLE = {
+    "figure.figsize": (10.0, 6.0),
+    "figure.dpi": 110,
+    "font.size": 16,
+    "axes.titlesize": 20,
+    "axes.labelsize": 17,
+    "xtick.labelsize": 15,
+    "ytick.labelsize": 15,
+    "legend.fontsize": 15,
+    "lines.linewidth": 3.0,
+}
+
+# Group colours shared by every lesson (colour-blind safe, from the Okabe-Ito palette).
+GROUP_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"]
+
+
+def use_course_style() -> None:
+    """Apply the course's plot style to every later figure."""
+    mpl.rcParams.update(COURSE_STYLE)
+
+
+# JupyterLab's View > Presentation Mode enlarges markdown and code but not widget text
+# (measured in Chromium: 13 px before and after). This style sheet, shown as a cell's output,
+# enlarges the text of every widget on the page; clearing that output (or reloading) undoes it.
+WIDGET_PRESENTATION_CSS = """<style class="course-presentation-mode">
+:root {
+  --jp-widgets-font-size: 20px;
+  --jp-widgets-inline-height: 36px;
+  --jp-widgets-inline-label-width: 150px;
+}
+.jupyter-widgets, .jupyter-widgets .widget-label, .jupyter-widgets input,
+.jupyter-widgets textarea, .jupyter-widgets select, .jupyter-widgets button,
+.jupyter-widgets table, .jupyter-widgets .widget-html-content { font-size: 20px !important; }
+</style>"""
+
+
+def presentation_mode(on: bool = True) -> None:
+    """Make later plots projector-sized and widget text large (on=True), or plots normal (False).
+
+    In a notebook, on=True also displays WIDGET_PRESENTATION_CSS as this cell's output; clear
+    that output (or reload the page) to shrink widget text again.
+    """
+    use_course_style()
+    if on:
+        mpl.rcParams.update(PRESENTATION_STYLE)
+        display(HTML(WIDGET_PRESENTATION_CSS))
+
+
+def new_axes(ax: plt.Axes | None = None, **figure_kwargs) -> plt.Axes:
+    """Return `ax`, or the axes of a new figure when `ax` is None."""
+    if ax is not None:
+        return ax
+    _, ax = plt.subplots(**figure_kwargs)
+    return ax
+
+
