@@ -103,3 +103,11 @@ def tokenizer():
     from helpers.models import load_tokenizer
 
     return load_tokenizer()
+
+
+@pytest.fixture(scope="session")
+def classifier():
+    """The course model with a 2-label classification head (lesson 4), loaded once per run."""
+    from helpers.models import load_model
+
+    return load_model("classifier")
