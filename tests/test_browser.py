@@ -19,7 +19,7 @@ from browser_support import (
 )
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from helpers import LESSONS
+from helpers import LESSONS as COURSE_LESSONS
 
 pytestmark = pytest.mark.browser
 
@@ -30,7 +30,7 @@ BROKEN_WIDGET_TEXT = ("Error displaying widget", "Loading widget...", "Model not
 
 # The widget each lesson must show, by the CSS class of its widget (helpers.LESSONS names it).
 LESSON_WIDGETS = {lesson.notebook[:2]: lesson.widget_class().css_class
-                  for lesson in LESSONS if lesson.widget}
+                  for lesson in COURSE_LESSONS if lesson.widget}
 
 
 @pytest.fixture(scope="module")
