@@ -205,3 +205,20 @@ def test_tiny_tokenizer_trains_on_any_text(sentences):
     assert "[UNK]" in tokenizer.get_vocab()  # (every character is kept, even past 60 entries)
     if sentences:
         assert mean_tokens_per_sentence(tokenizer, sentences) >= 0
+
+
+def test_sizes_come_from_the_tokenizer_not_constants(tokenizer):
+    import copy
+
+    short = copy.deepcopy(tokenizer)
+    short.model_max_length = 100
+    result = playground_encode(short, "a " * 150, truncation=False)
+    assert any("limit of 100" in n for n in result.notes)
+
+
+def test_student_text_follows_the_course_rule(tokenizer):
+    from helpers.text import REPLACEMENT, clean_text
+
+    result = playground_encode(tokenizer, "ab\ud800cd")
+    assert result.notes[:1] == clean_text("ab\ud800cd")[1] and REPLACEMENT in result.notes[0]
+    assert "must be a string" in playground_encode(tokenizer, b"bytes").problem

@@ -63,3 +63,12 @@ def _shared_playground(tokenizer):
     if "root" not in _PLAYGROUNDS:
         _PLAYGROUNDS["root"] = TokenizerPlayground(tokenizer)
     return _PLAYGROUNDS["root"]
+
+
+def test_the_slider_stops_at_the_tokenizer_s_limit(tokenizer):
+    import copy
+
+    short = copy.deepcopy(tokenizer)
+    short.model_max_length = 32  # another model with a shorter input
+    assert TokenizerPlayground(short).controls["max_length"].max == 32
+    assert TokenizerPlayground(tokenizer).controls["max_length"].max == 64  # drawn at most
