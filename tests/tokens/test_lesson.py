@@ -77,6 +77,11 @@ def test_unk_replaces_a_whole_word(tokenizer):
     assert tokenizer.tokenize("I love pizza🍕") == ["i", "love", "[UNK]"]
 
 
+def test_a_word_over_100_characters_is_unknown(tokenizer):
+    assert tokenizer.backend_tokenizer.model.max_input_chars_per_word == 100
+    assert tokenizer.tokenize("a" * 101) == ["[UNK]"] and "[UNK]" not in tokenizer.tokenize("a" * 100)
+
+
 def test_chinese_characters_are_split_by_the_normaliser(tokenizer):
     normaliser = tokenizer.backend_tokenizer.normalizer
     assert "handle_chinese_chars=True" in repr(normaliser)
