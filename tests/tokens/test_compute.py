@@ -222,3 +222,13 @@ def test_student_text_follows_the_course_rule(tokenizer):
     result = playground_encode(tokenizer, "ab\ud800cd")
     assert result.notes[:1] == clean_text("ab\ud800cd")[1] and REPLACEMENT in result.notes[0]
     assert "must be a string" in playground_encode(tokenizer, b"bytes").problem
+
+
+def test_compute_and_checks_load_no_plotting_or_notebook_code():
+    import subprocess
+    import sys
+
+    code = ("import sys, helpers.tokens.compute, helpers.tokens.exercises; "
+            "print(sorted(m for m in ('matplotlib', 'IPython', 'ipywidgets') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
