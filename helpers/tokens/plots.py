@@ -1,4 +1,5 @@
-"""Plots of lesson 1 (tokens)."""
+"""Plots of lesson 1 (tokens): the vocabulary trade-off (section 2) and the attention mask
+as a grid (section 5)."""
 
 import matplotlib.pyplot as plt
 
