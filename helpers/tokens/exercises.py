@@ -1,9 +1,8 @@
 """Exercise checks of lesson 1 (tokens), in the notebook's order, with their expected answers.
 
 Three kinds: predict before you run (exercises 1-3: commit to an answer, then a cell shows
-the truth), write a function (exercise 4: padding by hand, compared with the reference
-`helpers.tokens.compute.pad_batch`), and reasoning (exercises 5-6: sentence pairs).
-Each check is decorated with `@exercise`, so `check_x.hint(2)` gives the explicit hint.
+the truth), write a function (exercise 4: padding by hand, against the reference
+`compute.pad_batch`), reasoning (5-6: sentence pairs). `check_x.hint(2)`: the explicit hint.
 
 Expected answers are written out (tests check them against the real tokenizer), so a check
 never loads a model and answers instantly. Numpy and torch numbers count as numbers.
@@ -38,6 +37,7 @@ PAD_COUNT = 9
 TRUNCATION_SENTENCE = "Tokenizers cut long sentences to fit the model."
 TRUNCATION_MAX_LENGTH = 8
 LOST_TOKENS = ["to", "fit", "the", "model", "."]
+TRUNCATION_PIECES = ["token", "##izer", "##s", "cut", "long", "sentences"] + LOST_TOKENS
 
 # Exercise 4 (Exercises): padding by hand, on these inputs (label, (rows, pad_id)).
 PAD_CASES = [
@@ -71,6 +71,15 @@ def _token_list_problem(answer: Any, example: str) -> Feedback | None:
         return wrong("these are ids (numbers); the question asks for the tokens, as strings.")
     if not isinstance(answer, list) or not all(isinstance(t, str) for t in answer):
         return wrong(f"give a list of strings, e.g. {example}.")
+    return None
+
+
+def _toy_split_problem(answer: list[str]) -> Feedback | None:
+    """Return a hint if a piece of `answer` is not in TOY_VOCAB, or the pieces miss letters."""
+    if outside := [piece for piece in answer if piece not in TOY_VOCAB]:
+        return wrong(f"{outside[0]!r} is not in TOY_VOCAB: use only its pieces, '##' included.")
+    if (spelled := "".join(piece.removeprefix("##") for piece in answer)) != TOY_WORD:
+        return wrong(f"these pieces spell {spelled!r}, not {TOY_WORD!r}.")
     return None
 
 
@@ -115,8 +124,9 @@ def check_toy_wordpiece(answer: Any) -> Feedback:
         (["[UNK]"], "the word can be built from TOY_VOCAB's pieces, so it is not unknown. Start "
          "with the longest piece the word begins with."),
         ([TOY_WORD], "the whole word is not in TOY_VOCAB; it is cut into pieces that are."),
-    ]) or wrong("not what greedy longest-match-first gives. Start at the first letter, take the "
-                "longest piece of TOY_VOCAB that matches, and repeat from where it ends.")
+    ]) or _toy_split_problem(answer) or wrong("not greedy longest-match-first. From the first "
+                                              "letter, take the longest piece of TOY_VOCAB that "
+                                              "matches, and repeat from where it ends.")
 
 
 @exercise(
@@ -164,6 +174,9 @@ def check_lost_tokens(answer: Any) -> Feedback:
     answer = as_plain(answer)
     if (fb := _token_list_problem(answer, "['model', '.']")) is not None:
         return fb
+    if outside := [t for t in answer if t not in TRUNCATION_PIECES + ["[CLS]", "[SEP]"]]:
+        return wrong(f"{outside[0]!r} is not one of the sentence's word pieces: write them as "
+                     "tokenizer.tokenize does (lower-case, punctuation apart).")
     if answer == LOST_TOKENS:
         return right("to, fit, the, model and '.' are lost: 8 places hold [CLS], 6 pieces and [SEP].")
     return _known_mistake(answer, [
@@ -272,8 +285,8 @@ def check_token_type_ids(answer: Any) -> Feedback:
         ([0] * 5 + [1] * 12, "the first [SEP] still belongs to sentence 0."),
         ([0] * 4 + [1] * 10, "one value per token, special tokens included: [CLS] and both [SEP]."),
         ([0] * 6 + [1] * 10, "the final [SEP] is a token of the second sentence: it gets 1 too."),
-    ]) or wrong(f"{len(answer)} values; the pair has {len(PAIR_TYPE_IDS)} tokens. Count the "
-                "pieces of each sentence and place [CLS] and the two [SEP].")
+    ]) or wrong(f"{len(answer)} values; the pair has {len(PAIR_TYPE_IDS)} tokens. 0 for [CLS], "
+                "the first sentence's pieces and its [SEP]; 1 for all the rest.")
 
 
 # Every check of this lesson, in the notebook's order (helpers.LESSONS reads it).

@@ -47,6 +47,7 @@ def test_expected_answers_match_the_tokenizer(tokenizer):
     kept = tokenizer(ex.TRUNCATION_SENTENCE, truncation=True,
                      max_length=ex.TRUNCATION_MAX_LENGTH)["input_ids"]
     assert tokenizer.tokenize(ex.TRUNCATION_SENTENCE)[len(kept) - 2:] == ex.LOST_TOKENS
+    assert tokenizer.tokenize(ex.TRUNCATION_SENTENCE) == ex.TRUNCATION_PIECES
     pair = tokenizer(*ex.PAIR)
     assert len(pair["input_ids"]) == ex.PAIR_LENGTH
     assert pair["token_type_ids"] == ex.PAIR_TYPE_IDS
@@ -165,6 +166,8 @@ WRONG = {
         "pieces without ##": ["unbe", "liev", "ably"],
         "the whole word unknown": ["[UNK]"],
         "the word unsplit": ["unbelievably"],
+        "a piece that is not in TOY_VOCAB": ["unbe", "##lievably"],
+        "pieces that miss the end of the word": ["unbe", "##liev"],
         "one string instead of a list": "unbe ##liev ##ably",
         "ids instead of strings": [4895, 8671],
         "numpy ids instead of strings": np.array([4895, 8671]),
@@ -191,6 +194,8 @@ WRONG = {
         "counted words, not pieces": ["the", "model", "."],
         "[SEP] lost too": ["to", "fit", "the", "model", ".", "[SEP]"],
         "forgot the full stop": ["to", "fit", "the", "model"],
+        "the full stop glued to the word": ["to", "fit", "the", "model."],
+        "the capital kept": ["Tokenizers"],
         "nothing lost": [],
         "one string instead of a list": "to fit the model.",
         "ids instead of strings": [2000, 4906, 1996, 2944, 1012],
@@ -223,9 +228,9 @@ WRONG = {
 }
 
 GENERIC = {
-    ex.check_toy_wordpiece: generic_hint(ex.check_toy_wordpiece, ["u", "##n"]),
+    ex.check_toy_wordpiece: generic_hint(ex.check_toy_wordpiece, ["un", "##believ", "##ab", "##ly"]),
     ex.check_pad_count: generic_hint(ex.check_pad_count, 1234),
-    ex.check_lost_tokens: generic_hint(ex.check_lost_tokens, ["banana"]),
+    ex.check_lost_tokens: generic_hint(ex.check_lost_tokens, ["fit", "to"]),
     ex.check_pair_length: generic_hint(ex.check_pair_length, 1234),
     ex.check_token_type_ids: re.compile(r"\d+ values; the pair has 17 tokens\. .*"),
 }

@@ -147,6 +147,8 @@ def test_padding_changes_a_sentence_only_without_the_mask(tokenizer, model):
         without = model(**no_mask).last_hidden_state[0, :n]
     assert (with_mask - reference).abs().max() < 1e-5
     assert (without - reference).abs().max() > 0.1
+    # the prose: "by 0.13 on average, more than a third of a typical number (0.34)"
+    assert (without - reference).abs().mean() > reference.abs().mean() / 3
 
 
 # --- The committed notebook -------------------------------------------------------------
@@ -170,6 +172,9 @@ def test_the_prose_quotes_the_printed_numbers(nb):
     prose = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     for number in ("(47 here)", "1,327 different words", "13.9 against 13.3", "30,522"):
         assert number in prose
+    mask = printed(next(c for c in code_cells(nb) if "without_mask = model(" in c.source))
+    assert "typical number in these vectors: 0.34 " in mask and "average 0.13" in mask
+    assert "by 0.13 on average" in prose and "typical\nnumber (0.34)" in prose
     scores = printed(next(c for c in code_cells(nb) if "score = {" in c.source))
     assert re.search(r"^q\+u\s+18\s+18\s", scores, re.M) and re.search(r"^9\+6\s+1\s", scores, re.M)
 
