@@ -25,4 +25,5 @@ def test_vocab_tradeoff_uses_a_log_axis_and_labels_references():
     assert vocab_tradeoff([10, 100], [30.0, 20.0], {"words": (1000, 12.0)}, ax=ax) is ax
     assert ax.get_xscale() == "log"
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["our tiny BPE", "words"]
+    assert [t.get_text() for t in ax.texts] == ["1,000"]  # the square's vocabulary size
     plt.close(fig)
