@@ -1,6 +1,6 @@
-"""Tokenization helpers for lesson 1: the course corpus (sections 1-2), a tiny trained
-tokenizer (section 2), padding by hand (the reference of exercise 4) and the pure
-computation behind the tokenizer playground (section 8).
+"""Tokenization helpers for lesson 1: the course corpus (sections 1-3), a tiny trained
+tokenizer (section 3), padding by hand (the reference of exercise 4) and the pure
+computation behind the tokenizer playground (section 9).
 
 The ideas themselves (splitting by hand, looking ids up in a vocabulary, padding by hand)
 are written out in the notebook; these functions do the plumbing.

@@ -22,18 +22,18 @@ from helpers.feedback import (
 )
 from helpers.tokens.compute import pad_batch
 
-# Exercise 1 (section 1): greedy longest-match-first with a toy vocabulary.
+# Exercise 1 (section 2): greedy longest-match-first with a toy vocabulary.
 TOY_VOCAB = ["un", "unbe", "##believ", "##liev", "##ably", "##ab", "##ly"]
 TOY_WORD = "unbelievably"
 TOY_ANSWER = ["unbe", "##liev", "##ably"]
 REAL_UNBELIEVABLY = ["un", "##bel", "##ie", "##va", "##bly"]
 
-# Exercise 2 (section 5): how many [PAD] a batch gets with padding=True.
+# Exercise 2 (section 6): how many [PAD] a batch gets with padding=True.
 PAD_BATCH = ["Cats sleep.", "Do you like green tea with milk?", "Tokenization is unbelievably fun."]
 PAD_PER_ROW = [7, 2, 0]  # rows of 5, 10 and 12 tokens, [CLS] and [SEP] included
 PAD_COUNT = 9
 
-# Exercise 3 (section 6): which tokens truncation loses.
+# Exercise 3 (section 7): which tokens truncation loses.
 TRUNCATION_SENTENCE = "Tokenizers cut long sentences to fit the model."
 TRUNCATION_MAX_LENGTH = 8
 LOST_TOKENS = ["to", "fit", "the", "model", "."]

@@ -1,5 +1,5 @@
-"""Plots of lesson 1 (tokens): the vocabulary trade-off (section 2) and the attention mask
-as a grid (section 5)."""
+"""Plots of lesson 1 (tokens): the vocabulary trade-off (section 3) and the attention mask
+as a grid (section 6)."""
 
 import matplotlib.pyplot as plt
 from matplotlib.ticker import FuncFormatter

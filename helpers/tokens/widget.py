@@ -1,4 +1,4 @@
-"""The interactive widget of lesson 1 (tokens), section 8: the tokenizer playground."""
+"""The interactive widget of lesson 1 (tokens), section 9: the tokenizer playground."""
 
 import html
 
