@@ -98,7 +98,7 @@ def test_without_positions_attention_is_blind_to_order(tokenizer, model):
     with torch.no_grad():
         with_a = attention_step(model.embeddings(ids_a[None])[0], model)
         with_b = attention_step(model.embeddings(ids_b[None])[0], model)
-    assert (with_b - with_a[order]).abs().max() > 0.5  # printed 0.87
+    assert round((with_b - with_a[order]).abs().max().item(), 2) == 0.87  # printed
 
 
 def test_any_permutation_without_positions_permutes_the_output(model):
