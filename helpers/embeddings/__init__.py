@@ -65,6 +65,7 @@ __all__, __getattr__, __dir__ = lazy_exports(__name__, {
     "exercises": [
         "check_bank_inputs",
         "check_cat_neighbour",
+        "check_embedding_parameters",
         "check_masked_mean",
         "check_paris_row",
         "check_same_position",

@@ -1,7 +1,8 @@
 """Exercise checks of lesson 2 (embeddings), in the notebook's order (see `CHECKS`).
 
-Kinds: two predict-before-you-run (`check_cat_neighbour`, `check_same_position`), two
-reasoning (`check_paris_row`, `check_bank_inputs`) and one write-a-function
+Kinds: two predict-before-you-run (`check_cat_neighbour`, `check_same_position`), three
+reasoning (`check_paris_row`, `check_bank_inputs`, `check_embedding_parameters`) and one
+write-a-function
 (`check_masked_mean`, compared with `mean_pool` on several inputs, random tensors included).
 Checks that need the model take the notebook's own `tokenizer`/`model` (never a second copy);
 the predict answers are constants here, recomputed from the model in tests/embeddings/.
@@ -177,6 +178,47 @@ def check_bank_inputs(answer: Any, model) -> Feedback:
         "count the choices: which rows are added to the word row, and how many of each?"))
 
 
+def _embedding_parameter_mistakes(config) -> dict[int, str]:
+    d = config.hidden_size
+    rows = {"word": config.vocab_size, "position": config.max_position_embeddings,
+            "token type": config.type_vocab_size}
+    tables = sum(rows.values()) * d
+    mistakes = {
+        tables: "that counts the three tables; the LayerNorm learns numbers too (a weight and a bias).",
+        tables + d: "the LayerNorm learns two vectors of hidden_size numbers: a weight and a bias.",
+        sum(rows.values()): "that counts rows; each row holds hidden_size numbers.",
+        sum(rows.values()) + 2: "that counts rows and LayerNorm vectors; each holds hidden_size numbers.",
+        rows["word"] * d: "that is the word table alone; the position and token-type tables count too.",
+        rows["word"] * d + 2 * d: "the position and token-type tables are learned too: count them.",
+    }
+    for name, count in rows.items():
+        mistakes.setdefault(tables - count * d + 2 * d, f"you left out the {name} table.")
+    return mistakes
+
+
+@exercise(hints=["Count the numbers in each of the three tables (rows x columns), then what the "
+                 "LayerNorm learns.",
+                 "(vocab_size + max_position_embeddings + type_vocab_size) x hidden_size, plus "
+                 "hidden_size for the LayerNorm's weight and hidden_size for its bias."],
+          expected=("11918592", "11,918,592"))
+def check_embedding_parameters(answer: Any, model) -> Feedback:
+    """Reasoning: how many learned numbers (parameters) the embedding step has: three tables and
+    the LayerNorm's weight and bias."""
+    if (feedback := unanswered(answer)) is not None:
+        return feedback
+    value = _as_number(answer)
+    if value is None:
+        return wrong(f"give one whole number, e.g. 1000 (got a {type(answer).__name__}).")
+    expected = sum(p.numel() for p in model.embeddings.parameters())
+    if value == expected:
+        share = expected / sum(p.numel() for p in model.parameters())
+        return right(f"{expected:,} numbers: {share:.0%} of the whole model's parameters sit in "
+                     "this first step, most of them in the word table.")
+    return wrong(_embedding_parameter_mistakes(model.config).get(
+        int(value) if value.is_integer() else None,
+        "add up rows x columns of the three tables, then the LayerNorm's weight and bias."))
+
+
 def _cases() -> list[tuple[str, tuple]]:
     """Inputs for check_masked_mean: (label, (states (batch, n, d), attention_mask (batch, n)))."""
     generator = torch.Generator().manual_seed(0)
@@ -247,5 +289,6 @@ CHECKS = (
     "check_same_position",
     "check_paris_row",
     "check_bank_inputs",
+    "check_embedding_parameters",
     "check_masked_mean",
 )

@@ -14,6 +14,7 @@ from helpers.embeddings.exercises import (
     CHECKS,
     check_bank_inputs,
     check_cat_neighbour,
+    check_embedding_parameters,
     check_masked_mean,
     check_paris_row,
     check_same_position,
@@ -41,6 +42,7 @@ def calls(tokenizer, model):
         "check_same_position": check_same_position,
         "check_paris_row": lambda a: check_paris_row(a, tokenizer, model),
         "check_bank_inputs": lambda a: check_bank_inputs(a, model),
+        "check_embedding_parameters": lambda a: check_embedding_parameters(a, model),
         "check_masked_mean": check_masked_mean,
     }
 
@@ -109,6 +111,8 @@ def test_right_answers_in_any_form(calls, tokenizer, model, E):
         "check_paris_row": [paris, paris.clone().requires_grad_(), paris.numpy(), paris.tolist()],
         "check_bank_inputs": [count, np.int64(count), torch.tensor(count), float(count),
                               np.array([count])],
+        "check_embedding_parameters": [11_918_592, np.int64(11_918_592), torch.tensor(11_918_592),
+                                       sum(p.numel() for p in model.embeddings.parameters())],
         "check_masked_mean": [mean_pool,
                               lambda s, m: (s * m[..., None]).sum(1) / m.sum(1, keepdim=True)],
     }
@@ -125,6 +129,7 @@ def _generic(name: str, calls) -> str:
     """The message a check gives an answer it recognises no mistake in."""
     unusual = {"check_cat_neighbour": "zebra", "check_same_position": "purple",
                "check_paris_row": torch.full((384,), 0.123), "check_bank_inputs": 777,
+               "check_embedding_parameters": 777,
                "check_masked_mean": lambda s, m: s[:, 0] * 0 + 42.0}
     return calls[name](unusual[name]).message
 
@@ -168,6 +173,17 @@ def wrong_answers(tokenizer, model, E) -> dict[str, dict]:
                               "number of words": config.vocab_size, "numbers in a table": positions * d,
                               "each of which has d numbers": positions * types * d,
                               "whole number": "1024", "got a list": [positions, types]},
+        "check_embedding_parameters": {
+            "LayerNorm learns numbers too": (config.vocab_size + positions + types) * d,
+            "weight and a bias": (config.vocab_size + positions + types + 1) * d,
+            "counts rows": config.vocab_size + positions + types,
+            "word table alone": config.vocab_size * d,
+            "tables are learned too": (config.vocab_size + 2) * d,
+            "left out the position table": (config.vocab_size + types + 2) * d,
+            # (leaving out the 2 token-type rows but counting the LayerNorm gives the same number
+            # as the three tables without the LayerNorm: that one gets the LayerNorm hint)
+            "whole number": "11,918,592",
+        },
         "check_masked_mean": _masked_mean_mistakes(),
     }
 
