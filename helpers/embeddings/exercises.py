@@ -2,8 +2,8 @@
 
 Kinds: two predict-before-you-run (`check_cat_neighbour`, `check_same_position`), three
 reasoning (`check_paris_row`, `check_bank_inputs`, `check_embedding_parameters`) and one
-write-a-function
-(`check_masked_mean`, compared with `mean_pool` on several inputs, random tensors included).
+write-a-function (`check_masked_mean`, compared with `mean_pool` on several inputs, random
+tensors included).
 Checks that need the model take the notebook's own `tokenizer`/`model` (never a second copy);
 the predict answers are constants here, recomputed from the model in tests/embeddings/.
 Every check has a ladder of hints: `check_x.hint(2)` is the explicit one.
@@ -16,9 +16,7 @@ import torch
 from helpers.embeddings.sentences import mean_pool
 from helpers.feedback import Feedback, compare_with_reference, exercise, right, unanswered, wrong
 
-CAT_OPTIONS = ("kitten", "dog")
 CAT_NEAREST = "kitten"  # static input embeddings: cos(cat, kitten) > cos(cat, dog)
-SAME_POSITION_OPTIONS = ("identical", "different")
 
 
 def _word(answer: Any) -> str | None:
