@@ -3,13 +3,17 @@ and bad input is answered in words inside the widget."""
 
 import matplotlib.pyplot as plt
 import pytest
+import torch
+from attention_support import draw_attention_view, figure_png
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpers import attention as att
 from helpers.attention import widget as widgets
+from helpers.attention.figures import CompareFigure, LayersFigure
+from helpers.attention.reference import ATTENTION_EXAMPLE, ATTENTION_PAIR
 
-SENTENCE = "The animal didn't cross the street because it was too tired."
+SENTENCE = ATTENTION_EXAMPLE
 PNG = b"\x89PNG"
 
 
@@ -20,7 +24,7 @@ def explorer(model, tokenizer):
 
 def test_root_has_its_class_controls_and_update(explorer):
     assert "attention-explorer" in explorer.view._dom_classes
-    assert set(explorer.controls) == {"sentence", "layer", "head", "average", "token"}
+    assert set(explorer.controls) == {"sentence", "other", "view", "layer", "head", "average", "token"}
     assert set(explorer.outputs) == {"message", "plot"}
     for name, control in explorer.controls.items():
         assert f"attention-{name}" in control._dom_classes
@@ -36,7 +40,7 @@ def test_sliders_redraw_without_running_the_model(model, tokenizer, monkeypatch)
         calls.append(args[2])
         return att.run_attention(*args)
 
-    monkeypatch.setattr(widgets, "run_attention", counting)
+    monkeypatch.setattr(widgets, "run_attention", counting)  # the explorer's own reference
     root = widgets.AttentionExplorer(tokenizer, model, SENTENCE)
     c = {**root.controls, **root.outputs}
     first = bytes(c["plot"].value)
@@ -70,12 +74,12 @@ def test_empty_input_is_answered_in_words(explorer, text):
     assert bytes(c["plot"].value) == b""
 
 
-def test_long_text_is_truncated_and_said_so(explorer):
+def test_long_text_is_truncated_and_said_so(explorer, model, tokenizer):
     c = {**explorer.controls, **explorer.outputs}
-    c["sentence"].value = "long " * 600
-    assert "truncated" in c["message"].value and "602 tokens" in c["message"].value
+    c["sentence"].value = "! " * 900  # 1,800 characters (the course reads 2,000): 902 tokens
+    assert "truncated" in c["message"].value and "902 tokens" in c["message"].value
     assert bytes(c["plot"].value).startswith(PNG)
-    assert len(c["token"].options) == att.MAX_TOKENS
+    assert len(c["token"].options) == att.max_tokens(model, tokenizer)
 
 
 def test_single_token_is_explained(explorer):
@@ -140,14 +144,88 @@ def test_blitted_redraw_matches_a_full_draw(model, tokenizer):
     blitted = np.asarray(Image.open(io.BytesIO(figure.png())).convert("RGB")).astype(int)
     for artist in figure.changing:
         artist.set_animated(False)
-    full = np.asarray(Image.open(io.BytesIO(widgets.figure_png(figure.fig))).convert("RGB")).astype(int)
+    full = np.asarray(Image.open(io.BytesIO(figure_png(figure.fig))).convert("RGB")).astype(int)
     assert blitted.shape == full.shape
     assert (np.abs(blitted - full).max(axis=2) > 40).mean() < 0.001  # same picture, up to antialiasing
 
 
 def test_draw_attention_view_returns_a_figure(model, tokenizer):
     run = att.run_attention(model, tokenizer, "Cats sleep.")
-    fig = widgets.draw_attention_view(run, 1, None, 1)
+    fig = draw_attention_view(run, 1, None, 1)
     assert fig.axes[0].get_title() == "layer 1, average of 12 heads"
     assert "cats" in fig.axes[-1].get_title() or "cats" in fig.axes[1].get_title()
-    assert widgets.figure_png(fig).startswith(PNG)
+    assert figure_png(fig).startswith(PNG)
+
+
+# --- compare mode and the all-layers view ---------------------------------------------------
+
+
+def test_compare_view_shows_both_sentences(model, tokenizer):
+    root = widgets.AttentionExplorer(tokenizer, model)
+    assert root.controls["other"].value == ATTENTION_PAIR[1]
+    assert root.controls["other"].layout.display == "none"  # hidden until compare is chosen
+    root.show(view="compare", layer=3, head=1)
+    assert root.controls["other"].layout.display is None
+    figure = root.figures["compare"]
+    assert isinstance(figure, CompareFigure)
+    assert [ax.get_title() for ax in figure.axes] == ["sentence 1: layer 3, head 1", "sentence 2: layer 3, head 1"]
+    assert figure.sources(root.controls["token"].value) == (10, 10)  # 'it' in both
+    assert bytes(root.outputs["plot"].value).startswith(PNG)
+    png = bytes(root.outputs["plot"].value)
+    root.controls["other"].value = "The animal was tired."
+    assert bytes(root.outputs["plot"].value) != png
+    assert figure.sources(10) == (10, 6)  # no 'it' in 7 tokens: the nearest row, the last
+
+
+def test_compare_marks_the_same_word_or_the_nearest_row(model, tokenizer):
+    runs = [att.run_attention(model, tokenizer, t) for t in ("It was tired.", "Cats sleep and it rains.")]
+    figure = CompareFigure(runs)
+    assert figure.sources(1) == (1, 4)  # 'it' is token 4 of the second sentence
+    assert figure.sources(3) == (3, 3)  # no 'tired' there: the same row
+
+
+def test_compare_with_an_empty_second_sentence_says_so(model, tokenizer):
+    root = widgets.AttentionExplorer(tokenizer, model)
+    root.show(view="compare", other="   ")
+    assert "Sentence 2: No tokens" in root.outputs["message"].value
+    assert bytes(root.outputs["plot"].value) == b""
+
+
+def test_all_layers_view(model, tokenizer):
+    root = widgets.AttentionExplorer(tokenizer, model)
+    root.show(view="all layers", head=4)
+    figure = root.figures["all layers"]
+    assert isinstance(figure, LayersFigure) and root.controls["layer"].disabled
+    n_layers, n_heads = model.config.num_hidden_layers, model.config.num_attention_heads
+    assert figure.image.get_array().shape == (n_layers * n_heads, len(figure.run.tokens))
+    assert list(figure.marks.get_ydata()) == [layer * n_heads + 4 for layer in range(n_layers)]
+    assert "'it' in every layer" in figure.ax.get_title()
+    root.show(average=True)
+    assert figure.image.get_array().shape == (n_layers, len(figure.run.tokens))
+    assert bytes(root.outputs["plot"].value).startswith(PNG)
+
+
+def test_show_refuses_unknown_controls_in_words(explorer):
+    with pytest.raises(ValueError, match="no control named 'colour'"):
+        explorer.show(colour="red")
+
+
+def test_building_and_updating_leaves_torch_and_the_model_alone(model, tokenizer):
+    threads = torch.get_num_threads()
+    deterministic = torch.are_deterministic_algorithms_enabled()
+    grads = [p.requires_grad for p in model.parameters()]
+    training = model.training
+    root = widgets.AttentionExplorer(tokenizer, model)
+    for view in widgets.VIEWS:
+        root.show(view=view, sentence="Cats sleep.", layer=2, head=3)
+    assert torch.get_num_threads() == threads
+    assert torch.are_deterministic_algorithms_enabled() == deterministic
+    assert [p.requires_grad for p in model.parameters()] == grads and model.training == training
+
+
+def test_every_view_draws_many_tokens(model, tokenizer):
+    root = widgets.AttentionExplorer(tokenizer, model)
+    long = " ".join(["word"] * 70)
+    for view in widgets.VIEWS:
+        root.show(view=view, sentence=long, other=long + " more")
+        assert bytes(root.outputs["plot"].value).startswith(PNG), view
