@@ -1,12 +1,13 @@
 """The explorer's three figures (lesson 3, section 16): one sentence, two sentences side by
 side, and one token's attention in every layer and head.
 
-Each is a matplotlib Figure outside pyplot (nothing leaks into the notebook), drawn in full
-once per sentence; its static parts (token labels, colour bar, axes) are then kept as a
-background and a slider move redraws only what changes (blitting). A full draw is what a new
-sentence costs, so text layout is kept cheap: titles and axis labels sit at fixed positions
-(matplotlib otherwise measures every tick label to place them; measured with cProfile, that
-was a third of a new sentence's time).
+Each is a matplotlib Figure outside pyplot (nothing leaks into the notebook). Its static parts
+(axes, ticks, colour bar) are drawn once and kept as a background; a slider move redraws only
+what changes (blitting). Measured with cProfile, a new sentence's time went mostly to text:
+matplotlib laid out and rendered every token label and measured them all to place titles and
+axis labels. So titles and axis labels sit at fixed places, the token labels are painted with
+PIL (helpers/attention/labels.py, with the layout around them), and a new sentence of the same length as the last one needs
+no full draw at all.
 """
 
 import io
@@ -17,11 +18,19 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from helpers.attention.compute import select_map
+from helpers.attention.labels import (
+    MAX_LABELS,
+    TokenLabels,
+    fix_text_positions,
+    heatmap_labels,
+    label_ops,
+    paint_labels,
+    size_heatmap,
+)
 from helpers.attention.plots import _token_fontsize, attention_bars, attention_heatmap
 from helpers.style import GROUP_COLOURS
 
 MAX_BARS = 30  # the bar chart shows at most this many tokens (the largest weights)
-MAX_LABELS = 60  # heatmaps label at most this many tokens (attention_heatmap's default)
 
 
 def attention_view_title(run, layer: int, head: int | None) -> str:
@@ -29,34 +38,6 @@ def attention_view_title(run, layer: int, head: int | None) -> str:
     if head is None:
         return f"layer {layer}, average of {run.weights.shape[1]} heads"
     return f"layer {layer}, head {head}"
-
-
-def _fix_text_positions(ax, tokens_below: list[str] = (), tokens_left: list[str] = ()) -> None:
-    """Put the title and axis labels at fixed places, clear of the token labels (no measuring)."""
-    ax.set_title(ax.get_title() or " ", y=1.0, pad=6)
-    ax.apply_aspect()  # a square heatmap is smaller than its slot: measure the real box
-    height, width = (ax.figure.get_size_inches() * 72)[::-1] * ax.get_position().size[::-1]
-    size = _token_fontsize(max(len(tokens_below), len(tokens_left), 1))
-    longest = max([len(t) for t in [*tokens_below, *tokens_left]] or [1])
-    ax.xaxis.set_label_coords(0.5, -(min(longest, 16) * 0.62 * size + 14) / height)
-    ax.yaxis.set_label_coords(-(min(longest, 16) * 0.62 * size + 16) / width, 0.5)
-
-
-def _set_heatmap_tokens(ax, image, tokens: list[str]) -> None:
-    """Give a heatmap new token labels and an (n, n) size, keeping its image and colour bar."""
-    n, ticks, size = len(tokens), np.arange(len(tokens)), _token_fontsize(len(tokens))
-    image.set_data(np.zeros((n, n)))
-    image.set_extent((-0.5, n - 0.5, n - 0.5, -0.5))
-    ax.set_xlim(-0.5, n - 0.5)
-    ax.set_ylim(n - 0.5, -0.5)
-    if n > MAX_LABELS:
-        ax.set_xticks([])
-        ax.set_yticks([])
-        tokens = []
-    else:
-        ax.set_xticks(ticks, tokens, rotation=90, fontsize=size)
-        ax.set_yticks(ticks, tokens, fontsize=size)
-    _fix_text_positions(ax, tokens, tokens)
 
 
 class BlitFigure:
@@ -68,6 +49,12 @@ class BlitFigure:
         self.fig = Figure(figsize=figsize, dpi=self.DPI)  # not pyplot: never leaks
         FigureCanvasAgg(self.fig)
         self.changing, self.on_top, self.background = [], [], None
+        self.labels, self._ops, self.shape = [], [], None  # shape: what the background fits
+
+    def relabel(self, labels: list[TokenLabels]) -> None:
+        """Paint these token labels from now on (the background stays)."""
+        self.labels = labels
+        self._ops = label_ops(self.fig, labels)
 
     def freeze(self, over: list = ()) -> None:
         """Draw everything but the changing artists once and keep it as the background;
@@ -77,6 +64,7 @@ class BlitFigure:
         self.on_top = [*over, *(spine for ax in self.fig.axes for spine in ax.spines.values())]
         self.fig.canvas.draw()
         self.background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
+        self._ops = label_ops(self.fig, self.labels)
 
     def png(self) -> bytes:
         """Return the current view as PNG bytes, redrawing only what changed when possible."""
@@ -89,8 +77,10 @@ class BlitFigure:
                 if artist.get_visible():
                     self.fig.draw_artist(artist)
         pixels = np.asarray(canvas.buffer_rgba())[..., :3]  # (height, width, 3): no alpha to send
+        image = Image.fromarray(np.ascontiguousarray(pixels))
+        paint_labels(image, self._ops)
         buffer = io.BytesIO()
-        Image.fromarray(np.ascontiguousarray(pixels)).save(buffer, format="png", compress_level=1)
+        image.save(buffer, format="png", compress_level=1)
         return buffer.getvalue()
 
 
@@ -108,34 +98,44 @@ class AttentionFigure(BlitFigure):
         self.image = self.ax_map.images[0]
         self.image.set_clim(0.0, 1.0)
         self.line = self.ax_map.axhline(0, color="white", linewidth=1.5, linestyle="--")
-        self.fig.subplots_adjust(left=0.1, right=0.97, bottom=0.2, top=0.93, wspace=0.45)
+        self.fig.subplots_adjust(left=0.1, right=0.97, bottom=0.24, top=0.93, wspace=0.45)
         self.few, self.bars, self.run = n <= MAX_BARS, [], None
         if not self.retarget(run):
             self.run = run
 
     def retarget(self, run) -> bool:
-        """Show another sentence on these axes (new labels and bars, a new background); only
-        between sentences of at most MAX_BARS tokens. Returns False if a new figure is needed."""
+        """Show another sentence on these axes: new labels, and for a new length new bars and
+        a new background; only for at most MAX_BARS tokens (else returns False: a new figure)."""
         n = len(run.tokens)
         if not (self.few and 0 < n <= MAX_BARS):
             return False
         self.run = run
-        _set_heatmap_tokens(self.ax_map, self.image, run.tokens)
-        for bar in self.bars:
-            bar.remove()
-        ticks = np.arange(n)
-        self.bars = list(self.ax_bar.barh(ticks, np.zeros(n), color=GROUP_COLOURS[0]).patches)
-        labels = [f"{i}: {t}" for i, t in enumerate(run.tokens)]
-        self.ax_bar.set_yticks(ticks, labels, fontsize=_token_fontsize(n))
+        labels = [*heatmap_labels(self.ax_map, run.tokens),
+                  TokenLabels(self.ax_bar, "y", [f"{i}: {t}" for i, t in enumerate(run.tokens)], _token_fontsize(n))]
+        if self.shape == n:  # same length: same axes and bars, only the words change
+            self.relabel(labels)
+            return True
+        self._resize(n)
+        self.labels, self.shape = labels, n
+        self.freeze()
+        return True
+
+    def _resize(self, n: int) -> None:
+        """Give the heatmap and the bars room for n tokens."""
+        size_heatmap(self.ax_map, self.image, n)
+        if not self.bars:  # one bar per possible token, made once (barh is slow), shown as needed
+            self.bars = list(self.ax_bar.barh(np.arange(MAX_BARS), np.zeros(MAX_BARS),
+                                              color=GROUP_COLOURS[0]).patches)
+        for i, bar in enumerate(self.bars):
+            bar.set_visible(i < n)
+        self.ax_bar.set_yticks(np.arange(n), [""] * n)
         self.ax_bar.set_xlim(0, 1.0)
         self.ax_bar.set_xlabel("attention weight")
         self.ax_bar.grid(axis="y", visible=False)
         margin = 0.05 * (n - 0.2)  # what autoscaling gives 0.8-high bars; first token on top
         self.ax_bar.set_ylim(n - 0.6 + margin, -0.4 - margin)
-        _fix_text_positions(self.ax_bar, tokens_left=labels)
+        fix_text_positions(self.ax_bar, _token_fontsize(n), below=False)
         self.changing = [self.image, self.line, self.ax_map.title, self.ax_bar.title, *self.bars]
-        self.freeze()
-        return True
 
     def show(self, layer: int, head: int | None, source: int):
         """Set layer/head (None = average of heads) and token `source`'s row; return the figure."""
@@ -146,7 +146,7 @@ class AttentionFigure(BlitFigure):
         self.line.set_ydata([source, source])
         row = weights[source]
         if self.few:
-            for bar, value in zip(self.bars, row, strict=True):
+            for bar, value in zip(self.bars, row, strict=False):  # the first n bars
                 bar.set_width(value)
         else:  # many tokens: show the MAX_BARS largest, in sentence order
             shown = np.sort(np.argsort(row)[-MAX_BARS:])
@@ -187,9 +187,16 @@ class CompareFigure(BlitFigure):
     def retarget(self, runs) -> bool:
         """Show another pair of sentences on these axes; returns True."""
         self.runs = runs
-        for ax, image, run in zip(self.axes, self.images, runs, strict=True):
-            _set_heatmap_tokens(ax, image, run.tokens)
+        labels = [label for ax, run in zip(self.axes, runs, strict=True)
+                  for label in heatmap_labels(ax, run.tokens)]
+        shape = tuple(len(run.tokens) for run in runs)
+        if shape == self.shape:  # same lengths: only the words change
+            self.relabel(labels)
+            return True
+        for ax, image, n in zip(self.axes, self.images, shape, strict=True):
+            size_heatmap(ax, image, n)
         self.changing = [*self.images, *self.lines, *(ax.title for ax in self.axes)]
+        self.labels, self.shape = labels, shape
         self.freeze()
         return True
 
@@ -229,21 +236,26 @@ class LayersFigure(BlitFigure):
         """Show another sentence (or switch between heads and their average); returns True."""
         self.run, self.average = run, bool(self.average) if average is None else average
         n_layers, n_heads, n = run.weights.shape[:3]
-        rows = n_layers if average else n_layers * n_heads
-        per_layer = 1 if average else n_heads
-        self.image.set_data(np.zeros((rows, n)))
-        self.image.set_extent((-0.5, n - 0.5, rows - 0.5, -0.5))
+        size = _token_fontsize(n)
+        labels = [TokenLabels(self.ax, "x", run.tokens, size)] if n <= MAX_LABELS else []
+        if self.shape == (n, self.average):  # same length and rows: only the words change
+            self.relabel(labels)
+            return True
+        per_layer = 1 if self.average else n_heads
+        self.image.set_data(np.zeros((n_layers * per_layer, n)))
+        self.image.set_extent((-0.5, n - 0.5, n_layers * per_layer - 0.5, -0.5))
         for line in self.separators:
             line.remove()
         self.separators = [self.ax.axhline(layer * per_layer - 0.5, color="white", linewidth=1)
                            for layer in range(1, n_layers)]
-        tokens = run.tokens if n <= MAX_LABELS else []
-        self.ax.set_xticks(np.arange(len(tokens)), tokens, rotation=90, fontsize=_token_fontsize(n))
+        ticks = np.arange(n) if n <= MAX_LABELS else []
+        self.ax.set_xticks(ticks, [""] * len(ticks))
         self.ax.set_yticks([layer * per_layer + (per_layer - 1) / 2 for layer in range(n_layers)],
                            [f"layer {layer}" for layer in range(n_layers)])
-        self.ax.set_ylabel("average of heads" if average else f"{n_heads} heads per layer")
-        _fix_text_positions(self.ax, tokens, ["layer 0"])
+        self.ax.set_ylabel("average of heads" if self.average else f"{n_heads} heads per layer")
+        fix_text_positions(self.ax, size, left=False)
         self.changing = [self.image, self.marks, self.ax.title]
+        self.labels, self.shape = labels, (n, self.average)
         self.freeze(over=self.separators)
         return True
 

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from helpers import attention as att
 from helpers.attention import widget as widgets
 from helpers.attention.figures import CompareFigure, LayersFigure
+from helpers.attention.labels import TokenLabels, label_ops, paint_labels, shorten
 from helpers.attention.reference import ATTENTION_EXAMPLE, ATTENTION_PAIR
 
 SENTENCE = ATTENTION_EXAMPLE
@@ -144,7 +145,10 @@ def test_blitted_redraw_matches_a_full_draw(model, tokenizer):
     blitted = np.asarray(Image.open(io.BytesIO(figure.png())).convert("RGB")).astype(int)
     for artist in figure.changing:
         artist.set_animated(False)
-    full = np.asarray(Image.open(io.BytesIO(figure_png(figure.fig))).convert("RGB")).astype(int)
+    figure.fig.canvas.draw()  # everything drawn by matplotlib, then the same token labels
+    full_image = Image.fromarray(np.asarray(figure.fig.canvas.buffer_rgba())[..., :3].copy())
+    paint_labels(full_image, figure._ops)
+    full = np.asarray(full_image).astype(int)
     assert blitted.shape == full.shape
     assert (np.abs(blitted - full).max(axis=2) > 40).mean() < 0.001  # same picture, up to antialiasing
 
@@ -229,3 +233,29 @@ def test_every_view_draws_many_tokens(model, tokenizer):
     for view in widgets.VIEWS:
         root.show(view=view, sentence=long, other=long + " more")
         assert bytes(root.outputs["plot"].value).startswith(PNG), view
+
+
+def test_token_labels_sit_beside_their_ticks(model, tokenizer):
+    run = att.run_attention(model, tokenizer, "Cats sleep.")
+    figure = widgets.AttentionFigure(run)
+    figure.show(0, 0, 1)
+    figure.png()
+    ops = label_ops(figure.fig, [TokenLabels(figure.ax_map, "x", run.tokens, 11)])
+    xs = [x for _, x, _, _, _ in ops]
+    ticks = figure.ax_map.transData.transform([(i, 0) for i in range(len(run.tokens))])[:, 0]
+    assert xs == list(ticks) and [text for *_, text, _ in ops] == run.tokens
+    box = figure.ax_map.get_window_extent()
+    assert all(y > figure.fig.bbox.height - box.y0 for _, _, y, _, _ in ops)  # below the axes
+
+
+def test_long_tokens_are_shortened():
+    assert shorten("short") == "short"
+    assert shorten("antidisestablishment") == "antidisesta…" and len(shorten("x" * 40)) == 12
+
+
+def test_same_length_sentences_reuse_the_background(model, tokenizer):
+    runs = [att.run_attention(model, tokenizer, t) for t in ("Cats sleep.", "Dogs bark.")]
+    figure = widgets.AttentionFigure(runs[0])
+    background = figure.background
+    assert figure.retarget(runs[1]) and figure.background is background  # no new full draw
+    assert [text for *_, text, _ in figure._ops][:len(runs[1].tokens)] == runs[1].tokens
