@@ -25,7 +25,7 @@ def _controls(sentence: str, other: str, n_layers: int, n_heads: int) -> dict:
     text = {"continuous_update": False, "layout": widgets.Layout(width="95%")}
     return {
         "sentence": widgets.Text(value=sentence, description="Sentence", **text),
-        "other": widgets.Text(value=other, description="Compare with", **text),
+        "other": widgets.Text(value=other, description="Compare", **text),
         "view": widgets.ToggleButtons(options=VIEWS, value=VIEWS[0], description="View"),
         "layer": widgets.IntSlider(value=0, min=0, max=n_layers - 1, description="Layer"),
         "head": widgets.IntSlider(value=0, min=0, max=n_heads - 1, description="Head"),
