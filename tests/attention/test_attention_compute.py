@@ -357,3 +357,14 @@ def test_all_heads_grid(sentence_run):
     assert axes.shape == (6, 12) and axes[0, 3].get_title() == "head 3"
     assert axes[2, 0].get_ylabel() == "layer 2" and axes[5, 11].get_xlabel() == "mixed"
     plt.close("all")
+
+
+def test_compute_and_layer_load_no_plotting_or_widgets():
+    import subprocess
+    import sys
+
+    code = ("import sys, helpers.attention.compute, helpers.attention.layer, helpers.attention.reference, "
+            "helpers.attention.exercises; print(sorted(m for m in ('matplotlib', 'IPython', 'ipywidgets') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
