@@ -130,3 +130,67 @@ def compare_with_reference(student: Any, reference, cases: list[tuple[str, tuple
             return wrong(f"on {label}, the values differ from the reference by up to {diff:.3g} "
                          f"(tolerance {atol:g}).")
     return right(f"{name} matches the reference on all {len(cases)} inputs.")
+
+
+# --- Plain values: what a student may pass for a number or a list ---------------------------
+
+
+def as_plain(value: Any) -> Any:
+    """Return `value` with numpy/torch scalars and arrays turned into Python ints, floats and
+    lists, and tuples into lists (recursively); anything else is returned as it is.
+
+    So `np.int64(9)`, `torch.tensor(9)` and `9` are the same answer to a check."""
+    if hasattr(value, "tolist") and not isinstance(value, (list, tuple, str, bytes)):
+        try:
+            value = value.tolist()
+        except (TypeError, ValueError, RuntimeError):
+            return value
+    if isinstance(value, (list, tuple)):
+        return [as_plain(v) for v in value]
+    return value
+
+
+def is_whole_number(value: Any) -> bool:
+    """Return True for an int (not a bool), after as_plain (so numpy and torch ints count)."""
+    value = as_plain(value)
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _short(value: Any, limit: int = 120) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def compare_values_with_reference(student: Any, reference, cases: list[tuple[str, tuple]],
+                                  name: str = "your function", diagnose=None) -> Feedback:
+    """Like compare_with_reference, for functions that return lists, ints or strings.
+
+    Each (label, args) case runs on fresh copies of `args`; outputs are compared exactly after
+    `as_plain` (so tuples, numpy arrays and tensors compare as lists). On the first case that
+    differs, `diagnose(args, got, want)` may name the mistake (a str), else the hint shows
+    what came back and what the reference returns. A function that changes its arguments in
+    place is told so; one that returns None on the first case is "not answered yet"."""
+    import copy
+
+    if student is ... or student is None:
+        return Feedback(None, f"write {name}, then run the cell again.")
+    if not callable(student):
+        return wrong(f"pass the function itself (its name, without brackets), not a {type(student).__name__}.")
+    for index, (label, args) in enumerate(cases):
+        want = as_plain(reference(*copy.deepcopy(args)))
+        given = copy.deepcopy(args)
+        try:
+            got = as_plain(student(*given))
+        except Exception as err:  # the student's code failed: say where, not a traceback
+            return wrong(f"on {label}, {name} raised {type(err).__name__}: {err}")
+        if got is None and index == 0:  # the body is still `...` (or has no `return`)
+            return Feedback(None, f"{name} returns nothing yet: write its body, ending with "
+                                  "`return ...`, then run the cell again.")
+        if given != args:
+            return wrong(f"on {label}, {name} changed the lists it was given; build new lists "
+                         "instead (e.g. row + [...], not row.append or row.extend).")
+        if got != want:
+            found = diagnose(args, got, want) if diagnose else None
+            return wrong(f"on {label}, {found}" if found else
+                         f"on {label}, {name} returned {_short(got)}; the reference returns {_short(want)}.")
+    return right(f"{name} matches the reference on all {len(cases)} inputs.")

@@ -1,10 +1,11 @@
 """Shared fixtures for the robustness tests (issue 9).
 
 `student_session(path)`: the outputs of one notebook played the way students play it (see
-tests/notebook_runs.py). The first test that asks for any notebook's session starts the
-sessions of every notebook the run has selected, in parallel subprocesses (two per notebook,
-one per kernel; one torch thread each, so they share the CPU well), and every later test
-reads the results.
+tests/notebook_runs.py). As soon as collection ends, the sessions of every notebook the run
+has selected start in the background, in parallel subprocesses (two per notebook, one per
+kernel; one torch thread each), so they use the CPU while the unit tests wait on other
+things; the first test that asks for a session waits for them, and every later one reads
+the results.
 """
 
 import json
@@ -12,6 +13,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -72,10 +74,31 @@ def _merge(a: dict, b: dict) -> dict:
             "seconds": {"A": a["seconds"], "B": b["seconds"]}}
 
 
+class _Background:
+    """The student sessions of a run, played in a background thread started after collection."""
+
+    def __init__(self, paths: list[Path]):
+        self.results: dict[Path, dict] = {}
+        workdir = Path(tempfile.mkdtemp(prefix="student-sessions-"))
+        self.thread = threading.Thread(target=lambda: self.results.update(_play_all(paths, workdir)),
+                                       daemon=True)
+        self.thread.start()
+
+    def wait(self) -> dict[Path, dict]:
+        self.thread.join()
+        return self.results
+
+
+def pytest_collection_finish(session):
+    needed = _needed_notebooks(session)
+    if needed and not session.config.option.collectonly:
+        session.config._student_sessions = _Background(needed)
+
+
 @pytest.fixture(scope="session")
-def _student_sessions(request, tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("student_sessions")
-    return _play_all(_needed_notebooks(request.session), workdir)
+def _student_sessions(request):
+    background = getattr(request.config, "_student_sessions", None)
+    return background.wait() if background else {}
 
 
 @pytest.fixture
@@ -103,3 +126,11 @@ def tokenizer():
     from helpers.models import load_tokenizer
 
     return load_tokenizer()
+
+
+@pytest.fixture(scope="session")
+def classifier():
+    """The course model with a 2-label classification head (lesson 4), loaded once per run."""
+    from helpers.models import load_model
+
+    return load_model("classifier")

@@ -37,6 +37,8 @@ import nbformat
 from nbclient import NotebookClient
 from nbval.plugin import coalesce_streams, find_comment_markers, find_metadata_tags
 
+from helpers import LESSONS
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 CELL_TIMEOUT_S = 600
@@ -44,7 +46,10 @@ CELL_TIMEOUT_S = 600
 # revisit pass (Setup never is): its cells still run twice in a row in kernel B, and a long
 # lesson's two kernels stay balanced.
 SLOW_S = 10
-WIDGET_CALL = re.compile(r"\bmake_\w+\(|\binteractive?\(|\bdisplay\(")
+
+# A cell that shows a widget: a course widget built (its class from helpers.LESSONS), interact, display.
+WIDGET_CALL = re.compile(r"\b(" + "|".join(lesson.widget for lesson in LESSONS if lesson.widget)
+                         + r")\(|\binteractive?\(|\bdisplay\(")
 ONE_THREAD = {"COURSE_TORCH_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 

@@ -19,6 +19,8 @@ from browser_support import (
 )
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from helpers import LESSONS as COURSE_LESSONS
+
 pytestmark = pytest.mark.browser
 
 LESSONS = sorted(path.name for path in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
@@ -26,13 +28,9 @@ RUN_ALL_TIMEOUT_MS = 900_000  # lesson 4 trains models: minutes on a busy 2-core
 WIDGET_TIMEOUT_MS = 30_000
 BROKEN_WIDGET_TEXT = ("Error displaying widget", "Loading widget...", "Model not found")
 
-# The widget each lesson must show, by the CSS class its factory in helpers/widgets.py gives it.
-LESSON_WIDGETS = {
-    "01": "tokenizer-playground",
-    "02": "embedding-explorer",
-    "03": "attention-explorer",
-    "04": "freezing-panel",
-}
+# The widget each lesson must show, by the CSS class of its widget (helpers.LESSONS names it).
+LESSON_WIDGETS = {lesson.notebook[:2]: lesson.widget_class().css_class
+                  for lesson in COURSE_LESSONS if lesson.widget}
 
 
 @pytest.fixture(scope="module")

@@ -1,12 +1,12 @@
 """Bad input, everywhere: whatever a student types or passes, the course answers in words.
 
 Cross-cutting property tests (hypothesis) over what the lesson modules expose to students:
-- every exercise check in helpers.checks (found by name, so new ones are covered at once):
+- every exercise check of every lesson (from helpers.LESSONS, so new ones are covered at once):
   any answer of any type gives a Feedback, never an exception;
 - every public helper that takes text or words from a student: it works, or raises a
   ValueError/TypeError *from the course's own code* with a sentence saying what to change,
   never an IndexError or a library's internal message; and it never freezes;
-- every widget factory in helpers.widgets (found by name): any text typed into its text
+- every lesson's widget (from helpers.LESSONS): any text typed into its text
   boxes, any ticks, slider positions and menu choices: its callback runs without an exception.
 The student text mixes curated nasties (empty, whitespace, control and format characters,
 lone surrogates, right-to-left scripts, emoji sequences, 10,000 characters, special tokens,

@@ -6,7 +6,9 @@ Besides outputs and execution counts 1, 2, 3, ... it keeps notebooks tidy:
 - no stored widget state (it bloats files and nbval does not compare it),
 - slideshow metadata on every cell: a markdown cell that starts with '#' opens a new slide,
   every other cell continues the current one (set another slide_type by hand to override),
-- no per-cell execution timing metadata.
+- no per-cell execution timing metadata,
+- consecutive prints to one stream stored as one output (a busy kernel may send one print in
+  two messages; nbval joins them anyway, so the file should not depend on the machine's load).
 """
 
 import sys
@@ -19,11 +21,26 @@ from nbclient import NotebookClient
 TIMEOUT_S = 300
 
 
+def joined_streams(outputs: list) -> list:
+    """Return `outputs` with each run of consecutive same-stream outputs joined into one."""
+    joined = []
+    for output in outputs:
+        previous = joined[-1] if joined else None
+        if (output.output_type == "stream" and previous is not None
+                and previous.output_type == "stream" and previous.name == output.name):
+            previous.text += output.text
+        else:
+            joined.append(output)
+    return joined
+
+
 def tidy(nb: nbformat.NotebookNode) -> None:
     """Give every cell slide metadata and drop metadata that changes from run to run."""
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
+        if cell.cell_type == "code":
+            cell.outputs = joined_streams(cell.outputs)
         starts_heading = cell.cell_type == "markdown" and cell.source.lstrip().startswith("#")
         cell.metadata.setdefault("slideshow", {"slide_type": "slide" if starts_heading else "-"})
 

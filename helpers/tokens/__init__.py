@@ -1,11 +1,10 @@
-"""Lesson 1: tokens."""
+"""Lesson 1: tokens (notebooks/01_tokenization.ipynb)."""
 
 from helpers._lazy import lazy_exports
 
 __all__, __getattr__, __dir__ = lazy_exports(__name__, {
     "compute": [
         "CORPUS_PATH",
-        "MAX_CHARS",
         "MAX_DRAWN_TOKENS",
         "MAX_SENTENCES",
         "PADDING_CHOICES",
@@ -13,6 +12,7 @@ __all__, __getattr__, __dir__ = lazy_exports(__name__, {
         "load_corpus",
         "mean_tokens_per_sentence",
         "merges_of",
+        "pad_batch",
         "playground_encode",
         "split_sentences",
         "train_bpe",
@@ -27,18 +27,19 @@ __all__, __getattr__, __dir__ = lazy_exports(__name__, {
         "playground_html",
     ],
     "exercises": [
-        "MASK_ANSWER",
-        "MASK_BATCH",
+        "LOST_TOKENS",
+        "PAD_BATCH",
+        "PAD_CASES",
         "PAIR",
-        "PAIR_TYPE_IDS",
-        "SPECIAL_IDS",
-        "TRUNCATION_ANSWER",
+        "TOY_VOCAB",
+        "TOY_WORD",
+        "TRUNCATION_MAX_LENGTH",
         "TRUNCATION_SENTENCE",
-        "UNBELIEVABLY_TOKENS",
-        "check_attention_mask",
-        "check_sep_id",
+        "check_lost_tokens",
+        "check_pad",
+        "check_pad_count",
+        "check_pair_length",
         "check_token_type_ids",
-        "check_truncated_ids",
-        "check_wordpiece_tokens",
+        "check_toy_wordpiece",
     ],
 })

@@ -1,5 +1,6 @@
-"""Tokenization helpers for lesson 1: the course corpus, a tiny trained tokenizer, and the
-pure computation behind the tokenizer playground.
+"""Tokenization helpers for lesson 1: the course corpus (sections 1-3), a tiny trained
+tokenizer (section 3), padding by hand (the reference of exercise 4) and the pure
+computation behind the tokenizer playground (section 9).
 
 The ideas themselves (splitting by hand, looking ids up in a vocabulary, padding by hand)
 are written out in the notebook; these functions do the plumbing.
@@ -13,11 +14,12 @@ from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, trainers
 from transformers import PreTrainedTokenizerBase
 
 from helpers.paths import DATA_DIR
+from helpers.text import clean_text
 
 CORPUS_PATH = DATA_DIR / "tokenizer_corpus.txt"
 
-# The playground reads at most this much text, and draws at most this many tokens per row.
-MAX_CHARS = 2_000
+# The playground reads at most this many lines, and draws at most this many tokens per row
+# (how much text it reads is the course's one rule: helpers.text.MAX_CHARS).
 MAX_SENTENCES = 12
 MAX_DRAWN_TOKENS = 64
 PADDING_CHOICES = ("off", "longest", "max_length")
@@ -99,19 +101,12 @@ def split_sentences(text: str) -> list[str]:
 
 
 def _clean(text: object) -> tuple[str | None, list[str]]:
-    """Return `text` made safe to tokenize (or None with a reason) and notes about what changed."""
-    if not isinstance(text, str):
-        return None, [f"The text must be a string, not {type(text).__name__}."]
-    notes = []
-    # Lone surrogates cannot be encoded as UTF-8; replace them rather than crash.
-    text = text.encode("utf-8", "replace").decode("utf-8")
-    if len(text) > MAX_CHARS:
-        notes.append(
-            f"Your text has {len(text):,} characters; the playground reads only the first "
-            f"{MAX_CHARS:,} (the model itself reads at most 512 tokens anyway)."
-        )
-        text = text[:MAX_CHARS]
-    return text, notes
+    """Return `text` made safe by the course's one rule (helpers.text.clean_text), or None
+    with the reason, and notes about what changed."""
+    try:
+        return clean_text(text)
+    except TypeError as err:
+        return None, [str(err)]
 
 
 def _padding_argument(padding: object) -> str | bool | None:
@@ -154,10 +149,16 @@ def _unk_notes(tokenizer, sentences, encoding) -> list[str]:
                 if i == tokenizer.unk_token_id]
         if lost:
             quoted = ", ".join(repr(_shorten(piece)) for piece in lost[:5])
-            notes.append(f"Sentence {row + 1}: {len(lost)} piece(s) became [UNK] (unknown): "
-                         f"{quoted}. The vocabulary has no token for them (or the word is over "
-                         "100 characters long).")
+            notes.append(f"Sentence {row + 1}: {len(lost)} word(s) became [UNK] (unknown): "
+                         f"{quoted}. A word that cannot be built from the vocabulary's pieces "
+                         f"(or is over {_longest_word(tokenizer)} characters long) becomes one "
+                         "[UNK] as a whole.")
     return notes
+
+
+def _longest_word(tokenizer) -> int:
+    """Return the longest word (in characters) WordPiece splits; longer ones become [UNK]."""
+    return getattr(tokenizer.backend_tokenizer.model, "max_input_chars_per_word", 100)
 
 
 def _length_notes(full_lengths, ids, padding, truncation, max_length, limit) -> list[str]:
@@ -228,3 +229,17 @@ def playground_encode(
         attention_mask=[list(mask) for mask in encoding["attention_mask"]],
         notes=notes,
     )
+
+
+# --- Padding by hand: the reference of the write-a-function exercise --------------------
+
+
+def pad_batch(rows: list[list[int]], pad_id: int) -> tuple[list[list[int]], list[list[int]]]:
+    """Return (input_ids, attention_mask) for `rows` of ids padded on the right to the longest.
+
+    Both have shape (len(rows), longest); the mask is 1 on real ids and 0 on padding. An empty
+    batch gives ([], []). The rows given are not changed."""
+    longest = max((len(row) for row in rows), default=0)
+    input_ids = [list(row) + [pad_id] * (longest - len(row)) for row in rows]
+    attention_mask = [[1] * len(row) + [0] * (longest - len(row)) for row in rows]
+    return input_ids, attention_mask

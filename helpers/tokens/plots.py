@@ -1,6 +1,8 @@
-"""Plots of lesson 1 (tokens)."""
+"""Plots of lesson 1 (tokens): the vocabulary trade-off (section 3) and the attention mask
+as a grid (section 6)."""
 
 import matplotlib.pyplot as plt
+from matplotlib.ticker import FuncFormatter
 
 from helpers.style import GROUP_COLOURS, new_axes
 
@@ -53,7 +55,8 @@ def vocab_tradeoff(
 ) -> plt.Axes:
     """Plot average tokens per sentence against vocabulary size (log x axis); return the axes.
 
-    `references` maps a label to one (vocab_size, tokens_per_sentence) point drawn apart,
+    `references` maps a label to one (vocab_size, tokens_per_sentence) point drawn apart as a
+    square with its vocabulary size written above it,
     e.g. {"characters": (60, 71.2), "whitespace words": (1500, 13.1)}.
     """
     ax = new_axes(ax)
@@ -61,7 +64,11 @@ def vocab_tradeoff(
     for (label, (size, length)), colour in zip((references or {}).items(), GROUP_COLOURS[1:],
                                               strict=False):
         ax.plot([size], [length], "s", markersize=9, color=colour, label=label)
+        ax.annotate(f"{size:,}", (size, length), xytext=(0, 9), textcoords="offset points",
+                    ha="center", color="0.2")
+    ax.margins(y=0.12)  # room for the labels above the squares
     ax.set_xscale("log")
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:,.0f}"))  # 1,000 not 10^3
     ax.set_xlabel("vocabulary size (log scale)")
     ax.set_ylabel("average tokens per sentence")
     ax.set_title("Bigger vocabulary, shorter sequences")

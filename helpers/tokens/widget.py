@@ -1,4 +1,4 @@
-"""The interactive widget of lesson 1 (tokens)."""
+"""The interactive widget of lesson 1 (tokens), section 9: the tokenizer playground."""
 
 import html
 
@@ -99,7 +99,8 @@ class TokenizerPlayground(CourseWidget):
             "padding": widgets.ToggleButtons(options=list(PADDING_CHOICES), value="longest",
                                              description="padding"),
             "truncation": widgets.Checkbox(value=True, description="truncation", indent=False),
-            "max_length": widgets.IntSlider(value=12, min=1, max=64, description="max_length",
+            "max_length": widgets.IntSlider(value=12, min=1, description="max_length",
+                                            max=min(MAX_DRAWN_TOKENS, tokenizer.model_max_length),
                                             continuous_update=True),
             "add_special_tokens": widgets.Checkbox(value=True, description="add_special_tokens",
                                                    indent=False),
