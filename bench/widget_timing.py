@@ -130,6 +130,15 @@ SCENARIOS = [
     ("attention explorer", "03_attention", "slider move (head)", move_slider("head")),
     ("attention explorer", "03_attention", "slider move (layer)", move_slider("layer")),
     ("attention explorer", "03_attention", "new sentence", set_text("sentence", SENTENCES)),
+    ("attention explorer", "03_attention", "compare: new pair", lambda root, i: root.show(
+        view="compare", sentence=SENTENCES[i % len(SENTENCES)],
+        other="Not really: " + SENTENCES[i % len(SENTENCES)])),
+    ("attention explorer", "03_attention", "compare: slider move (layer)",
+     lambda root, i: root.show(view="compare", layer=i % 6)),
+    ("attention explorer", "03_attention", "all layers: new sentence",
+     lambda root, i: root.show(view="all layers", sentence=SENTENCES[i % len(SENTENCES)])),
+    ("attention explorer", "03_attention", "all layers: slider move (head)",
+     lambda root, i: root.show(view="all layers", head=i % 12)),
     ("embedding explorer", "02_embeddings", "new words", set_text("words", WORD_SETS)),
     ("freezing panel", "04_freezing", "checkbox", toggle("pooler")),
 ]

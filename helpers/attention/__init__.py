@@ -1,43 +1,62 @@
-"""Lesson 3: attention."""
+"""Lesson 3: attention (compute, layer, reference, plots, widget, exercises)."""
 
 from helpers._lazy import lazy_exports
 
 __all__, __getattr__, __dir__ = lazy_exports(__name__, {
     "compute": [
         "AttentionRun",
-        "MAX_TOKENS",
         "SMALL_INPUT",
         "attention",
         "attention_between",
+        "attention_weights",
+        "causal_mask",
         "describe_input",
+        "head_role",
         "head_statistics",
-        "library_attention",
+        "max_tokens",
+        "merge_heads",
         "offset_share",
+        "padding_mask",
         "recompute_attention",
         "run_attention",
         "same_word_share",
         "select_map",
         "split_heads",
+        "strongest_heads",
     ],
-    "plots": [
-        "attention_bars",
-        "attention_head_grid",
-        "attention_heatmap",
+    "layer": [
+        "embeddings_by_hand",
+        "encoder_by_hand",
+        "head_output",
+        "layer_by_hand",
+        "layer_norm",
+        "layer_parts",
+        "linear",
     ],
-    "widget": [
+    "reference": [
         "ATTENTION_EXAMPLE",
-        "AttentionExplorer",
-        "AttentionFigure",
-        "MAX_BARS",
-        "attention_view_title",
-        "draw_attention_view",
-        "figure_png",
-    ],
-    "exercises": [
+        "ATTENTION_PAIR",
         "TOY_KEYS",
         "TOY_KITTEN",
         "TOY_PUPPY",
         "TOY_VALUES",
+    ],
+    "plots": [
+        "all_heads_grid",
+        "attention_bars",
+        "attention_head_grid",
+        "attention_heatmap",
+        "layer_diagram",
+    ],
+    "widget": [
+        "AttentionExplorer",
+        "AttentionFigure",
+        "MAX_BARS",
+        "attention_view_title",
+    ],
+    "exercises": [
+        "check_causal_zeros",
+        "check_head_output",
         "check_masked_weights",
         "check_previous_token_head",
         "check_toy_output",

@@ -1,44 +1,63 @@
-"""Attention: the formula, the real model's weights, and simple statistics about its heads.
+"""Attention: the formula, masks, the real model's weights, and statistics about its heads.
 
-The notebook writes the formula out by hand; these functions are the tested versions that
-the widget, the checks and the tests use.
+Lesson 3, sections 3-4 (the formula and masks), 7-10 (the real model's heads, padding and
+causal masks) and 13-15 (what the heads do). The notebook writes the formula out by hand;
+these are the tested versions that the widget, the checks and the tests use. The rest of a
+layer (values, output projection, feed-forward) is in helpers/attention/layer.py.
 """
 
 import math
-from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 import torch
-import torch.nn.functional as F
 
-MAX_TOKENS = 512  # all-MiniLM-L6-v2 reads at most 512 tokens, [CLS] and [SEP] included
+from helpers.runtime import torch_threads
+from helpers.text import clean_text
 
 
-def attention(q, k, v, mask=None):
-    """Return (output, weights) of softmax(q k^T / sqrt(d)) v.
+def attention_weights(q, k, mask=None):
+    """Return softmax(q k^T / sqrt(d)): (..., n_queries, n_keys), each row adding up to 1.
 
-    q: (..., n_queries, d), k: (..., n_keys, d), v: (..., n_keys, d_v);
-    mask: bool, broadcastable to (..., n_queries, n_keys), True where a key may be attended to.
-    output: (..., n_queries, d_v); weights: (..., n_queries, n_keys).
+    q: (..., n_queries, d), k: (..., n_keys, d); mask: bool, broadcastable to
+    (..., n_queries, n_keys), True where a key may be attended to (a masked key gets 0).
     """
     scores = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])  # (..., n_queries, n_keys)
     if mask is not None:
         scores = scores.masked_fill(~mask, float("-inf"))
-    weights = torch.softmax(scores, dim=-1)
+    return torch.softmax(scores, dim=-1)
+
+
+def attention(q, k, v, mask=None):
+    """Return (output, weights) of softmax(q k^T / sqrt(d)) v (see attention_weights).
+
+    v: (..., n_keys, d_v); output: (..., n_queries, d_v); weights: (..., n_queries, n_keys).
+    """
+    weights = attention_weights(q, k, mask)
     return weights @ v, weights
 
 
-def library_attention(q, k, v, mask=None):
-    """Return torch's fused scaled_dot_product_attention output for the same arguments."""
-    return F.scaled_dot_product_attention(q, k, v, attn_mask=mask)
+def causal_mask(n: int) -> torch.Tensor:
+    """Return the causal (GPT-style) mask (n, n): True where query i may look at key j <= i."""
+    return torch.ones(n, n, dtype=torch.bool).tril()
+
+
+def padding_mask(attention_mask: torch.Tensor) -> torch.Tensor:
+    """Return the tokenizer's 0/1 attention_mask (batch, seq) as keys to keep (batch, 1, 1, seq)."""
+    return attention_mask.bool()[:, None, None, :]
 
 
 def split_heads(x, num_heads):
     """Return x of shape (batch, seq, num_heads * d) as (batch, num_heads, seq, d)."""
     batch, seq, width = x.shape
     return x.view(batch, seq, num_heads, width // num_heads).transpose(1, 2)
+
+
+def merge_heads(x):
+    """Return x of shape (batch, num_heads, seq, d) as (batch, seq, num_heads * d): heads side by side."""
+    batch, heads, seq, d = x.shape
+    return x.transpose(1, 2).reshape(batch, seq, heads * d)
 
 
 def recompute_attention(model, hidden_state, attention_mask, layer):
@@ -53,27 +72,19 @@ def recompute_attention(model, hidden_state, attention_mask, layer):
     num_heads = model.config.num_attention_heads
     q = split_heads(self_attention.query(hidden_state), num_heads)  # (batch, heads, seq, d)
     k = split_heads(self_attention.key(hidden_state), num_heads)
-    keep = attention_mask.bool()[:, None, None, :]  # (batch, 1, 1, seq): which keys are real
-    scores = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])
-    return torch.softmax(scores.masked_fill(~keep, float("-inf")), dim=-1)
+    return attention_weights(q, k, padding_mask(attention_mask))
+
+
+def max_tokens(model, tokenizer) -> int:
+    """Return how many tokens the model reads at most ([CLS] and [SEP] included): 512 here."""
+    config = getattr(model, "config", None)
+    positions = getattr(config, "max_position_embeddings", tokenizer.model_max_length)
+    return int(min(tokenizer.model_max_length, positions))
 
 
 # A sentence this short runs as fast on one thread as on two when the machine is quiet, and
 # ten times faster when other programs keep the cores busy (measured: 21 vs 203 ms of CPU).
 SMALL_INPUT = 64
-
-
-@contextmanager
-def _threads(n: int | None):
-    """Run the block with torch using `n` threads (None: leave it as it is), then restore."""
-    before = torch.get_num_threads()
-    if n is not None and n != before:
-        torch.set_num_threads(n)
-    try:
-        yield
-    finally:
-        if torch.get_num_threads() != before:
-            torch.set_num_threads(before)
 
 
 @dataclass
@@ -85,6 +96,7 @@ class AttentionRun:
     weights: np.ndarray
     n_tokens_before_truncation: int
     message: str = ""
+    limit: int = field(default=0, repr=False)  # the model's token limit (0: not known)
 
     @property
     def truncated(self) -> bool:
@@ -92,14 +104,14 @@ class AttentionRun:
         return self.n_tokens_before_truncation > len(self.tokens)
 
 
-def describe_input(n_tokens: int, n_real: int) -> str:
-    """Return a sentence about the input's length, or "" when there is nothing to say."""
+def describe_input(n_tokens: int, n_real: int, limit: int) -> str:
+    """Return a sentence about the input's length (`limit`: the model's), or "" if all is well."""
     if n_real == 0:
         return "No tokens to show: type a sentence (at least one word)."
-    if n_tokens > MAX_TOKENS:
+    if n_tokens > limit:
         return (
-            f"Your text has {n_tokens} tokens; the model reads at most {MAX_TOKENS}, "
-            f"so it was truncated: only the first {MAX_TOKENS} are shown."
+            f"Your text has {n_tokens} tokens; the model reads at most {limit}, "
+            f"so it was truncated: only the first {limit} are shown."
         )
     if n_real == 1:
         return (
@@ -109,32 +121,37 @@ def describe_input(n_tokens: int, n_real: int) -> str:
     return ""
 
 
+def _forward_attentions(model, ids: list[int]) -> np.ndarray:
+    """Run the model on one sequence of ids; return its weights (layers, heads, seq, seq)."""
+    input_ids = torch.tensor([ids])
+    with torch.no_grad(), torch_threads(1 if len(ids) <= SMALL_INPUT else None):
+        out = model(input_ids=input_ids, attention_mask=torch.ones_like(input_ids),
+                    token_type_ids=torch.zeros_like(input_ids), output_attentions=True)
+    if not out.attentions:
+        raise RuntimeError(
+            "The model returned no attention weights. Load it with helpers.models.load_model(), "
+            "which uses eager attention, and call it with output_attentions=True."
+        )
+    return torch.stack(out.attentions)[:, 0].numpy()
+
+
 def run_attention(model, tokenizer, text: str) -> AttentionRun:
     """Run the model once on `text` (truncated to the model's limit) and keep every attention map.
 
     Text with no tokens (empty, spaces, control characters) gives an AttentionRun with no
     weights and a message saying what to do, never an exception.
     """
-    if not isinstance(text, str):
-        raise TypeError(f"text must be a string, not {type(text).__name__}.")
-    # A lone surrogate (half of a broken character) cannot be tokenized: it becomes "?".
-    text = text.encode("utf-8", "replace").decode("utf-8")
-    n_tokens = len(tokenizer(text, truncation=False)["input_ids"])
-    n_real = n_tokens - 2
-    message = describe_input(n_tokens, n_real)
-    if n_real == 0:
-        return AttentionRun(text, [], np.zeros((0, 0, 0, 0), dtype=np.float32), n_tokens, message)
-    batch = tokenizer(text, truncation=True, max_length=MAX_TOKENS, return_tensors="pt")
-    with torch.no_grad(), _threads(1 if batch["input_ids"].shape[1] <= SMALL_INPUT else None):
-        out = model(**batch, output_attentions=True)
-    if not out.attentions:
-        raise RuntimeError(
-            "The model returned no attention weights. Load it with helpers.models.load_model(), "
-            "which uses eager attention, and call it with output_attentions=True."
-        )
-    weights = torch.stack(out.attentions)[:, 0].numpy()  # (layers, heads, seq, seq)
-    tokens = tokenizer.convert_ids_to_tokens(batch["input_ids"][0].tolist())
-    return AttentionRun(text, tokens, weights, n_tokens, message)
+    text, notes = clean_text(text, "text")
+    limit = max_tokens(model, tokenizer)
+    ids = tokenizer(text, truncation=False)["input_ids"]  # tokenized once, cut below
+    n_tokens = len(ids)
+    message = " ".join([*notes, describe_input(n_tokens, n_tokens - 2, limit)]).strip()
+    if n_tokens <= 2:
+        return AttentionRun(text, [], np.zeros((0, 0, 0, 0), dtype=np.float32), n_tokens, message, limit)
+    if n_tokens > limit:
+        ids = ids[:limit - 1] + ids[-1:]  # keep [SEP] last, as truncation=True does
+    weights = _forward_attentions(model, ids)
+    return AttentionRun(text, tokenizer.convert_ids_to_tokens(ids), weights, n_tokens, message, limit)
 
 
 def select_map(weights: np.ndarray, layer: int, head: int | None) -> np.ndarray:
@@ -190,6 +207,24 @@ def head_statistics(weights: np.ndarray, tokens: list[str]) -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(rows).set_index(["layer", "head"])
+
+
+def strongest_heads(stats: pd.DataFrame) -> pd.DataFrame:
+    """Return, for each column of head_statistics, the head with the largest share.
+
+    One row per role: columns layer, head, share."""
+    rows = [{"role": col, "layer": stats[col].idxmax()[0], "head": stats[col].idxmax()[1],
+             "share": float(stats[col].max())} for col in stats.columns]
+    return pd.DataFrame(rows).set_index("role")
+
+
+def head_role(row: pd.Series, threshold: float = 0.5) -> str:
+    """Return a head's role in a few letters from its head_statistics row: the share that is
+    at least `threshold` ('prev', 'next', 'CLS', 'SEP', 'self', 'same'), or 'mixed'."""
+    names = {"to previous": "prev", "to next": "next", "to [CLS]": "CLS", "to [SEP]": "SEP",
+             "to itself": "self", "to same word": "same"}
+    best = max(names, key=lambda col: np.nan_to_num(row[col]))
+    return names[best] if row[best] >= threshold else "mixed"
 
 
 def attention_between(weights: np.ndarray, tokens: list[str], source: str, target: str):

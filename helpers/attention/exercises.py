@@ -1,23 +1,35 @@
-"""Exercise checks and their expected answers of lesson 3 (attention)."""
+"""Exercise checks of lesson 3 (attention), in the notebook's order (see CHECKS at the end).
+
+Two predict-before-you-run exercises sit in the lesson's body (sections 4 and 10), just
+above the cell that shows the truth; the others are at the end. Each check is decorated with
+its ladder of hints: `check_toy_weights.hint(2)` gives the second, more explicit one.
+"""
 
 import math
+import numbers
+import operator
 
-from helpers.feedback import Feedback, right, unanswered, wrong
-
-# The toy look-up of lesson 3: features (animal, small, vehicle, loud); values (legs, wheels).
-TOY_KEYS = {"cat": [1, 1, 0, 0], "dog": [1, 0, 0, 1], "car": [0, 0, 1, 1]}
-TOY_VALUES = {"cat": [4, 0], "dog": [4, 0], "car": [0, 4]}
-TOY_PUPPY = [1, 1, 0, 1]
-TOY_KITTEN = [1, 1, 0, 0]
-# Layer 1's next- and previous-token heads on "The animal didn't cross the street because it was
-# too tired."
-# (tests/test_attention.py recomputes both from the model).
-NEXT_TOKEN_LAYER, NEXT_TOKEN_HEAD, PREVIOUS_TOKEN_HEAD_LAYER_1 = 1, 8, 9
+from helpers.attention.reference import (
+    CAUSAL_TOKENS,
+    COURSE_HEADS,
+    NEXT_TOKEN_HEAD,
+    PREVIOUS_TOKEN_HEAD_LAYER_0,
+    PREVIOUS_TOKEN_HEAD_LAYER_1,
+    TOY_KEYS,
+    TOY_KITTEN,
+    TOY_PUPPY,
+    TOY_VALUES,
+    head_output_cases,
+    head_output_mistakes,
+    makes_mistake,
+    reference_head_output,
+)
+from helpers.feedback import Feedback, compare_with_reference, exercise, right, unanswered, wrong
 
 
 def _softmax(xs: list[float]) -> list[float]:
     top = max(xs)
-    exps = [math.exp(x - top) for x in xs]
+    exps = [math.exp(x - top) if x > -math.inf else 0.0 for x in xs]
     return [e / sum(exps) for e in exps]
 
 
@@ -26,90 +38,233 @@ def _toy_scores(query: list[float], scaled: bool = True) -> list[float]:
     return [sum(a * b for a, b in zip(query, key, strict=True)) / scale for key in TOY_KEYS.values()]
 
 
-def _as_floats(answer, length: int) -> list[float] | None:
-    """Return the answer as `length` floats, or None if it is not that."""
+def _shape(answer) -> tuple:
+    """Return the shape of a nested list, array or tensor ((): a number; None: ragged/not numbers)."""
+    if hasattr(answer, "shape"):
+        return tuple(answer.shape)
+    if isinstance(answer, list | tuple):
+        inner = {_shape(x) for x in answer}
+        if not answer or len(inner) != 1 or None in inner:
+            return (0,) if not answer else None
+        return (len(answer), *inner.pop())
+    return () if isinstance(answer, numbers.Real) else None
+
+
+def _as_floats(answer, length: int) -> tuple[list[float] | None, str | None]:
+    """Return (the answer as `length` floats, None) or (None, a hint saying what is wrong)."""
+    shape = _shape(answer)
+    if shape == (1, length):
+        return None, (f"your answer has shape (1, {length}), a list inside a list; give the "
+                      f"{length} numbers themselves, shape ({length},): e.g. weights[0].")
+    if shape != (length,):
+        return None, None
     try:
-        values = [float(x) for x in list(answer)]
+        return [float(x) for x in list(answer)], None
     except (TypeError, ValueError):
+        return None, None
+
+
+def _as_int(answer) -> int | None:
+    """Return a whole number given as int, NumPy or torch integer (not bool, float or text)."""
+    if isinstance(answer, bool) or str(getattr(answer, "dtype", "")) in ("bool", "torch.bool"):
         return None
-    return values if len(values) == length else None
+    try:
+        return operator.index(answer)
+    except TypeError:
+        return None
 
 
 def _close(a: list[float], b: list[float], tol: float = 0.01) -> bool:
     return all(abs(x - y) <= tol for x, y in zip(a, b, strict=True))
 
 
+def _rounded(xs: list[float]) -> list[float]:
+    return [round(x, 4) for x in xs]
+
+
+# --- Section 4, predict before you run: masking a key -------------------------------------
+
+MASKED = 1  # the key 'dog' (cat, dog, car) is masked in section 4
+MASKED_EXPECTED = [0.0 if i == MASKED else w
+                   for i, w in enumerate(_softmax([s if i != MASKED else -math.inf
+                                                   for i, s in enumerate(_toy_scores(TOY_KITTEN))]))]
+
+
+def _masked_mistakes() -> list[tuple[list[float], str]]:
+    before = _softmax(_toy_scores(TOY_KITTEN))
+    kept = sum(w for i, w in enumerate(before) if i != MASKED)
+    dog_to_cat = [before[0] + before[1], 0.0, before[2]]
+    even = [before[0] + before[1] / 2, 0.0, before[2] + before[1] / 2]
+    unscaled = _softmax([2.0, -math.inf, 0.0])
+    return [
+        (before, "those are the weights without the mask: a masked key gets weight exactly 0."),
+        ([0.0 if i == MASKED else w for i, w in enumerate(before)],
+         f"your weights add up to {kept:.4f}: masking happens before softmax, so the kept weights "
+         "still add up to 1."),
+        (dog_to_cat, "the masked weight does not all go to the best key: softmax shares it over "
+                     "every key that is left, in proportion to the weights they had."),
+        (even, "the masked weight is not split evenly: the kept keys grow in proportion "
+               "(each is divided by the sum of the kept weights)."),
+        (unscaled, "those are the weights of the unscaled scores: divide by sqrt(4) = 2 first."),
+    ]
+
+
+@exercise(hints=["A masked key's score becomes minus infinity before the softmax. What is e to the minus infinity?",
+                 "Take the scaled scores [1.0, 0.5, 0.0], replace dog's by -inf, then softmax: "
+                 "exp(1) / (exp(1) + exp(0)) for cat."],
+          expected=("[0.7311, 0.0, 0.2689]",))
+def check_masked_weights(answer) -> Feedback:
+    """Predict: the kitten's weights over cat, dog, car when the key dog is masked."""
+    if (fb := unanswered(answer)) is not None:
+        return fb
+    got, shape_hint = _as_floats(answer, 3)
+    if got is None:
+        return wrong(shape_hint or "give three numbers, one weight per key (cat, dog, car), the masked one included.")
+    if _close(got, MASKED_EXPECTED):
+        return right(f"weights {_rounded(MASKED_EXPECTED)}: the masked key gets exactly 0 and the "
+                     "others grow in proportion, still adding up to 1.")
+    for weights, hint in _masked_mistakes():
+        if _close(got, weights, tol=0.005):
+            return wrong(hint)
+    if abs(got[MASKED]) > 1e-6:
+        return wrong("the masked key (dog, the second number) gets a weight of exactly 0.")
+    return wrong("scaled scores [1.0, 0.5, 0.0]; dog's becomes -inf; softmax over the rest.")
+
+
+# --- Section 10, predict before you run: what the causal mask hides -----------------------
+
+@exercise(hints=["Draw the 16 x 16 grid: which (query, key) cells have the key after the query?",
+                 "Row i keeps keys 0..i, so it loses 16 - 1 - i keys: add that up for i = 0..15, "
+                 "or count the cells above the diagonal: n (n - 1) / 2."],
+          expected=("120",))
+def check_causal_zeros(answer) -> Feedback:
+    """Predict: how many of one head's 16 x 16 weights the causal mask sets to exactly 0."""
+    if (fb := unanswered(answer)) is not None:
+        return fb
+    n, answer = CAUSAL_TOKENS, _as_int(answer)
+    if answer is None:
+        return wrong("give one whole number: how many weights are exactly 0.")
+    if answer == n * (n - 1) // 2:
+        return right(f"{answer} of the {n * n} weights: every cell above the diagonal. "
+                     f"Token 0 keeps only itself (weight 1), the last token keeps all {n}.")
+    hints = {
+        n * (n + 1) // 2: "that counts the diagonal too: a token may always look at itself.",
+        n * n: "not every weight: each token still sees itself and the tokens before it.",
+        n * (n - 1): "that counts both sides of the diagonal; only the future (above it) is hidden.",
+        n * n // 2: "close: half the grid minus the diagonal's share; a token keeps itself.",
+        n - 1: "that is only the first token's row; every row but the last loses some keys.",
+        (n - 2) * (n - 3) // 2: "[CLS] and [SEP] are tokens too: count all 16.",
+        (n - 1) * (n - 2) // 2: f"count all {n} tokens: the sentence has {n} with [CLS] and [SEP].",
+        0: "the causal mask does hide something: every key that comes after the query.",
+    }
+    return wrong(hints.get(answer, f"count the cells above the diagonal of a {n} x {n} grid."))
+
+
+# --- Exercises at the end: the toy by hand, one head by hand, a head's role ----------------
+
+@exercise(hints=["Three dot products with puppy = [1, 1, 0, 1], each divided by sqrt(4) = 2, then softmax.",
+                 "The scaled scores are [1.0, 1.0, 0.5]; softmax: exp(s) / (2 exp(1) + exp(0.5))."],
+          expected=("[0.3837, 0.3837, 0.2327]",))
 def check_toy_weights(answer) -> Feedback:
     """Exercise: the attention weights of the query 'puppy' over the keys cat, dog, car."""
     if (fb := unanswered(answer)) is not None:
         return fb
-    got = _as_floats(answer, 3)
+    got, shape_hint = _as_floats(answer, 3)
     if got is None:
-        return wrong("give three numbers, one weight per key (cat, dog, car), e.g. [0.2, 0.3, 0.5].")
+        return wrong(shape_hint or "give three numbers, one weight per key (cat, dog, car), e.g. [0.2, 0.3, 0.5].")
     expected = _softmax(_toy_scores(TOY_PUPPY))
     if _close(got, expected):
-        return right(f"weights {[round(w, 4) for w in expected]}: scores [2, 2, 1] / 2, then softmax.")
+        return right(f"weights {_rounded(expected)}: scores [2, 2, 1] / 2, then softmax.")
     if _close(got, _softmax(_toy_scores(TOY_PUPPY, scaled=False))):
         return wrong("those are the weights of the unscaled scores: divide the scores by sqrt(d) = 2 first.")
     if _close(got, _toy_scores(TOY_PUPPY)) or _close(got, _toy_scores(TOY_PUPPY, scaled=False)):
         return wrong("those are scores, not weights: apply softmax to the scaled scores.")
+    if _close(got, _softmax(_toy_scores(TOY_KITTEN))):
+        return wrong("those are the kitten's weights from section 2: use the puppy, [1, 1, 0, 1].")
     if abs(sum(got) - 1) > 0.01:
         return wrong(f"your weights add up to {sum(got):.3f}; softmax gives weights that add up to 1.")
     return wrong("compute each score q·k (q = puppy), divide by sqrt(4) = 2, then take the softmax.")
 
 
+@exercise(hints=["The output has the shape of one value, [legs, wheels]: a weighted sum of the three values.",
+                 "0.3837 * [4, 0] + 0.3837 * [4, 0] + 0.2327 * [0, 4]."],
+          expected=("[3.0692, 0.9308]",))
 def check_toy_output(answer) -> Feedback:
     """Exercise: the output (a weighted sum of the values) of the query 'puppy'."""
     if (fb := unanswered(answer)) is not None:
         return fb
-    got = _as_floats(answer, 2)
+    got, shape_hint = _as_floats(answer, 2)
     if got is None:
-        return wrong("give two numbers (legs, wheels): the output has the shape of one value.")
-    weights = _softmax(_toy_scores(TOY_PUPPY))
+        return wrong(shape_hint or "give two numbers (legs, wheels): the output has the shape of one value.")
     values = list(TOY_VALUES.values())
-    expected = [sum(w * v[i] for w, v in zip(weights, values, strict=True)) for i in range(2)]
+
+    def mix(weights):
+        return [sum(w * v[i] for w, v in zip(weights, values, strict=True)) for i in range(2)]
+
+    expected = mix(_softmax(_toy_scores(TOY_PUPPY)))
     if _close(got, expected):
-        return right(f"output {[round(x, 4) for x in expected]}: mostly legs, a little wheel.")
-    if _close(got, values[0]):
-        return wrong("that is a hard look-up (the best key's value alone): weight every value instead.")
-    if _close(got, [sum(v[i] for v in values) / 3 for i in range(2)]):
-        return wrong("that is a plain average: weight each value by its attention weight.")
-    return wrong("multiply each value by its weight (from exercise 1) and add the three products.")
+        return right(f"output {_rounded(expected)}: mostly legs, a little wheel.")
+    mistakes = [
+        (values[0], "that is a hard look-up (the best key's value alone): weight every value instead."),
+        ([sum(v[i] for v in values) / 3 for i in range(2)], "that is a plain average: weight each value by its attention weight."),
+        (mix(_softmax(_toy_scores(TOY_KITTEN))), "that is the kitten's output from section 2: use the puppy's weights."),
+        (mix(_softmax(_toy_scores(TOY_PUPPY, scaled=False))), "those weights come from unscaled scores: divide by sqrt(4) first."),
+    ]
+    for value, hint in mistakes:
+        if _close(got, value):
+            return wrong(hint)
+    return wrong("multiply each value by its weight (from exercise 3) and add the three products.")
 
 
-def check_masked_weights(answer) -> Feedback:
-    """Exercise: the weights of the query 'kitten' when the key 'cat' is masked out."""
-    if (fb := unanswered(answer)) is not None:
-        return fb
-    got = _as_floats(answer, 3)
-    if got is None:
-        return wrong("give three numbers, one weight per key (cat, dog, car), the masked one included.")
-    expected = [0.0, *_softmax(_toy_scores(TOY_KITTEN)[1:])]
-    if _close(got, expected):
-        return right(f"weights {[round(w, 4) for w in expected]}: the masked key gets exactly 0 and "
-                     "softmax shares everything between the others.")
-    if abs(got[0]) > 1e-6:
-        return wrong("a masked key gets a score of -inf, so its weight is exactly 0: the first number must be 0.")
-    if abs(sum(got) - 1) > 0.01:
-        return wrong(f"your weights add up to {sum(got):.3f}: masking happens before softmax, "
-                     "so the remaining weights still add up to 1.")
-    return wrong("take the scaled scores of dog and car only (the cat score becomes -inf), then softmax.")
+def _returns_none(function, args) -> bool:
+    """True if `function(*args)` runs and returns None (a body still `...`, or no return)."""
+    try:
+        return function(*args) is None
+    except Exception:  # compare_with_reference reports the error with the input's name
+        return False
 
 
+@exercise(hints=["Slice the query, key and value weights to this head's 32 rows, then use the formula of section 3.",
+                 "cols = slice(head * 32, (head + 1) * 32); q = x @ W_Q[cols].T + b_Q[cols] (same for k, v); "
+                 "scores = q @ k.T / sqrt(32); masked keys -> -inf; softmax(scores, -1) @ v."],
+          expected=())
+def check_head_output(answer, model) -> Feedback:
+    """Write a function: one head's output (seq, 32) from the hidden state x (seq, 384)."""
+    cases = head_output_cases(model)
+    if callable(answer) and _returns_none(answer, cases[0][1]):
+        return Feedback(None, "one_head returns nothing yet: replace the ... with your code, "
+                              "ending with `return` and the head's output, then run the cell again.")
+    feedback = compare_with_reference(answer, reference_head_output, cases, atol=1e-4,
+                                      name="one_head")
+    if feedback.correct is not False or not callable(answer):
+        return feedback
+    for mistake, hint in head_output_mistakes():
+        if makes_mistake(answer, mistake, cases):
+            return wrong(hint)
+    return feedback
+
+
+@exercise(hints=["For each head h of layer 1, average the diagonal just below the main one: "
+                 "np.diagonal(run.weights[1, h], offset=-1).mean().",
+                 "shares = [np.diagonal(run.weights[1, h], offset=-1).mean() for h in range(12)]; "
+                 "answer = np.argmax(shares)."],
+          expected=("head 9 of layer 1", "layer 1, head 9", "layer 1 head 9"))
 def check_previous_token_head(answer) -> Feedback:
     """Exercise: which head of layer 1 attends most to the previous token (pronoun sentence)?"""
     if (fb := unanswered(answer)) is not None:
         return fb
-    if isinstance(answer, bool) or not isinstance(answer, int):
-        return wrong("give one head number, an int from 0 to 11.")
-    if not 0 <= answer <= 11:
-        return wrong(f"layer 1 has heads 0 to 11; {answer} is not one of them.")
+    if _shape(answer) == (COURSE_HEADS,):
+        return wrong("that is one share per head; the answer is the head with the largest: np.argmax(...).")
+    if (answer := _as_int(answer)) is None:
+        return wrong(f"give one head number, an int from 0 to {COURSE_HEADS - 1}.")
+    if not 0 <= answer < COURSE_HEADS:
+        return wrong(f"layer 1 has heads 0 to {COURSE_HEADS - 1}; {answer} is not one of them.")
     if answer == PREVIOUS_TOKEN_HEAD_LAYER_1:
         return right(f"head {answer} of layer 1 gives the previous token the largest share "
                      "(about 0.30: much less than layer 0's head 2, which gives it 1.00).")
     if answer == NEXT_TOKEN_HEAD:
         return wrong("that head looks mostly at the next token; we want the previous one (offset=-1).")
-    if answer == 2:
+    if answer == PREVIOUS_TOKEN_HEAD_LAYER_0:
         return wrong("head 2 is the previous-token head of layer 0; look at layer 1: run.weights[1].")
     return wrong("for each head h compute np.diagonal(run.weights[1, h], offset=-1).mean() "
                  "and take the head with the largest value.")
@@ -117,8 +272,10 @@ def check_previous_token_head(answer) -> Feedback:
 
 # Every check of this lesson, in the notebook's order (helpers.LESSONS reads it).
 CHECKS = (
+    "check_masked_weights",
+    "check_causal_zeros",
     "check_toy_weights",
     "check_toy_output",
-    "check_masked_weights",
+    "check_head_output",
     "check_previous_token_head",
 )

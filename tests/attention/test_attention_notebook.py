@@ -1,0 +1,71 @@
+"""Lesson 3's notebook as committed: exercises in the order of CHECKS, no exercise's answer
+printed above it, the hint ladder shown to the student, and the measured tolerances printed."""
+
+import re
+
+from attention_support import notebook
+
+from helpers.attention import exercises as ex
+
+
+def output_text(cell) -> str:
+    texts = []
+    for output in cell.get("outputs", []):
+        texts.append(output.get("text") or output.get("data", {}).get("text/plain", ""))
+    return "".join(texts)
+
+
+def exercise_cells(nb):
+    return [(i, c) for i, c in enumerate(nb.cells) if "exercise" in c.metadata.get("tags", [])]
+
+
+def test_exercises_are_in_the_order_of_checks():
+    called = [re.search(r"\b(check_\w+)\(", c.source).group(1) for _, c in exercise_cells(notebook())]
+    assert tuple(called) == ex.CHECKS
+
+
+def test_at_least_five_exercises_of_three_kinds():
+    nb = notebook()
+    sources = [c.source for _, c in exercise_cells(nb)]
+    assert len(sources) >= 5
+    assert sum("(predict)" in s for s in sources) >= 2
+    assert any(re.search(r"^def \w+\(", s, re.M) for s in sources)  # write a function
+
+
+def test_no_answer_is_printed_above_its_exercise():
+    nb = notebook()
+    for index, cell in exercise_cells(nb):
+        check = getattr(ex, re.search(r"\b(check_\w+)\(", cell.source).group(1))
+        above = "\n".join(output_text(c) for c in nb.cells[:index] if c.cell_type == "code")
+        for expected in check.expected:
+            assert expected not in above, f"{check.__name__}'s answer {expected!r} is printed above it"
+
+
+def test_predictions_are_revealed_right_after_their_solution():
+    nb = notebook()
+    for index, cell in exercise_cells(nb):
+        if "(predict)" not in cell.source:
+            continue
+        reveal = nb.cells[index + 2]
+        check = getattr(ex, re.search(r"\b(check_\w+)\(", cell.source).group(1))
+        assert reveal.cell_type == "code" and check.expected[0] in output_text(reveal)
+
+
+def test_the_student_is_shown_how_to_ask_for_hint_2():
+    nb = notebook()
+    text = "\n".join(c.source for c in nb.cells)
+    assert ".hint(2)" in text and ".hint()" in text
+
+
+def test_the_measured_differences_and_tolerance_are_printed():
+    text = "\n".join(output_text(c) for c in notebook().cells)
+    assert re.search(r"layer 3 by hand vs the model's hidden_states\[4\]: max difference < 0.0001", text)
+    assert re.search(r"six layers by hand: max difference below 1e-0[5-6]", text)
+    assert "six layers by hand vs last_hidden_state: max difference < 0.0001" in text
+    assert "the library's mask value: -3.4028234663852886e+38" in text
+
+
+def test_the_lesson_says_where_keys_and_values_come_from():
+    text = "\n".join(c.source for c in notebook().cells if c.cell_type == "markdown")
+    assert "computed, here and now, from the tokens of the sentence being read" in text
+    assert "torch.finfo(torch.float32).min" in text and "spotlight" in text
