@@ -47,7 +47,7 @@ $(STAMP): pyproject.toml constraints.txt
 	  "(torch: the CPU build$(if $(TORCH_INDEX), from $(TORCH_INDEX))), about 2 GB on disk. A few minutes."
 	@echo "==> 1/3  torch, the CPU build$(if $(TORCH_INDEX),, (PyPI's build for $(OS_NAME): step 2 installs it))"
 	@$(if $(TORCH_INDEX),$(PIP) install --no-deps --no-index -c constraints.txt torch >/dev/null 2>&1 \
-	  && echo "     already installed, or found on this machine's disk (pip's find-links)" \
+	  && echo "     already installed or found on this machine's disk (pip's find-links)" \
 	  || $(PIP) install $(PROGRESS) --no-deps --index-url $(TORCH_INDEX) -c constraints.txt torch,true)
 	@echo "==> 2/3  the other packages and this course (pip lists each one)"
 	@$(PIP) install $(PROGRESS) -c constraints.txt -e ".[test]"
