@@ -3,9 +3,9 @@
 section 1.
 
 Each check returns a `Check`: what was looked at, what was found, whether that is fine, and
-what to do if not. Required checks (Python, the packages, the model and its checksum, torch)
-decide the exit code; optional ones (free disk, Chromium for the browser tests) only advise.
-Importing this module imports nothing heavy; `run_checks()` imports torch and transformers.
+what to do if not. Required checks (Python, the packages, the model and its checksum) decide
+the exit code; optional ones (torch's CPU/CUDA build, free disk, Chromium for the browser
+tests) only advise. Importing this module imports nothing heavy; `run_checks()` imports torch and transformers.
 """
 
 import importlib.metadata
@@ -113,9 +113,9 @@ def torch_build_check() -> Check:
     try:
         import torch
     except ImportError:
-        return Check(name, "torch missing", False, SETUP_FIX)
+        return Check(name, "torch missing", False, SETUP_FIX, required=False)
     if torch.version.cuda is None:
-        return Check(name, "CPU build (no CUDA)", True)
+        return Check(name, "CPU build (no CUDA)", True, required=False)
     cuda = torch.version.cuda
     available = "a GPU is available" if torch.cuda.is_available() else "no GPU found"
     return Check(name, f"CUDA {cuda} build ({available}; several GB)", False,
