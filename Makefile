@@ -51,7 +51,9 @@ $(STAMP): pyproject.toml constraints.txt
 	@echo "==> 1/3  torch, the CPU build $(if $(TORCH_INDEX),(a wheel on this machine's disk if there is one; else the index),(PyPI's build for $(OS_NAME); step 2 installs it))"
 	@$(TTY_BAR) $(if $(TORCH_INDEX),$(PIP) install --no-deps --no-index -c constraints.txt torch >/dev/null 2>&1 \
 	  && echo "     already installed or found on this machine's disk (pip's find-links)" \
-	  || $(PIP) install $(PROGRESS) --no-deps --index-url $(TORCH_INDEX) -c constraints.txt torch,true)
+	  || $(PIP) install $(PROGRESS) --no-deps --index-url $(TORCH_INDEX) -c constraints.txt torch \
+	  || { echo "==> No CPU build of torch for this Python from $(TORCH_INDEX) (no network to it?)."\
+	  "Retry online or run 'make setup TORCH_INDEX=' to take PyPI's build (on Linux the CUDA build: several GB)."; exit 1; },true)
 	@echo "==> 2/3  the other packages and this course (pip lists each one)"
 	@$(TTY_BAR) $(PIP) install $(PROGRESS) -c constraints.txt -e ".[test]"
 	@echo "==> 3/3  checks (make doctor)"

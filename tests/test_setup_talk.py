@@ -21,6 +21,7 @@ echo "$*" >> "{log}"
 case "$*" in
   "-c "*) echo 3.11.7 ;;
   *--no-index*) exit 1 ;;   # no torch wheel on this disk: the index is used
+  *--index-url*) [ -z "$NO_CPU_INDEX" ] || exit 1 ;;
   *helpers.doctor*) echo "All 13 required checks pass: the lessons will run." ;;
 esac
 """
@@ -33,13 +34,19 @@ def pinned_packages() -> int:
     return sum(bool(re.match(r"^[A-Za-z0-9_.-]+==", line)) for line in lines)
 
 
-def fake_setup(tmp_path: Path, tty: bool, variables: tuple[str, ...] = ()) -> tuple[str, list[str]]:
-    """Run `make setup` with the stand-in python; return (what make printed, the calls)."""
+def fake_venv(tmp_path: Path) -> tuple[Path, Path]:
+    """A venv folder whose `python` is the stand-in; return (the folder, its call log)."""
     venv, log = tmp_path / "venv", tmp_path / "calls.log"
     (venv / "bin").mkdir(parents=True)
     fake = venv / "bin" / "python"
     fake.write_text(FAKE_PYTHON.format(log=log))
     fake.chmod(0o755)
+    return venv, log
+
+
+def fake_setup(tmp_path: Path, tty: bool, variables: tuple[str, ...] = ()) -> tuple[str, list[str]]:
+    """Run `make setup` with the stand-in python; return (what make printed, the calls)."""
+    venv, log = fake_venv(tmp_path)
     command = ["make", "--no-print-directory", "-B", f"VENV={venv}", *variables, "setup"]
     if tty:
         primary, secondary = pty.openpty()
@@ -99,6 +106,16 @@ def test_linux_takes_torch_alone_from_the_cpu_index_first(tmp_path):
     assert index.endswith("-c constraints.txt torch")
     assert rest.endswith('-c constraints.txt -e .[test]') and "--index-url" not in rest
     assert calls[-1] == "-m helpers.doctor"
+
+
+def test_no_cpu_build_reachable_stops_setup_with_what_to_do(tmp_path, monkeypatch):
+    monkeypatch.setenv("NO_CPU_INDEX", "1")
+    venv, _ = fake_venv(tmp_path)
+    done = subprocess.run(["make", "--no-print-directory", "-B", f"VENV={venv}", "OS=Linux", "setup"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0
+    assert "No CPU build of torch for this Python" in done.stdout
+    assert "TORCH_INDEX=" in done.stdout and "2/3" not in done.stdout
 
 
 def test_macos_and_an_empty_torch_index_take_pipys_torch(tmp_path):
