@@ -23,7 +23,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 .PHONY: setup lab test lint notebooks constraints clean slides site wheelhouse test-wheelhouse doctor
 
 # torch is the CPU build on every platform. PyPI's macOS and Windows wheels are CPU builds; its
-# Linux wheel is the CUDA build (527 MB, plus about 3 GB of nvidia-* packages and triton), so on
+# Linux wheel is the CUDA build (527 MB, plus several GB of nvidia-* packages and triton), so on
 # Linux torch alone comes from PyTorch's CPU index (a wheel already on this machine's disk, e.g.
 # in a wheelhouse or pip's find-links, is taken first). TORCH_INDEX= (empty) takes pip's default.
 OS := $(shell uname -s)
