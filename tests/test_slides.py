@@ -195,9 +195,8 @@ def measure_all(folder: Path, screenshots: Path | None = None) -> dict:
     return {"decks": results, "blocked": list(blocked), "errors": errors}
 
 
-@pytest.mark.browser
-def test_every_slide_of_every_deck_fits_a_1280x800_screen(slides):
-    measured = measure_all(slides, SCREENSHOTS)
+def problems_in(measured: dict) -> list[str]:
+    """What a room would not see: content past the slide's edge, clipped text, shrunk plots."""
     problems = []
     for name, (_, rows) in measured["decks"].items():
         for row in rows:
@@ -209,10 +208,73 @@ def test_every_slide_of_every_deck_fits_a_1280x800_screen(slides):
             for img in row["images"]:
                 if img["figures"] == "presentation" and img["shown"][0] < img["natural"][0] - 1:
                     problems.append(f"{where}: plot shrunk to {img['shown']} from {img['natural']}")
+    return problems
+
+
+@pytest.mark.browser
+def test_every_slide_of_every_deck_fits_a_1280x800_screen(slides):
+    measured = measure_all(slides, SCREENSHOTS)
+    problems = problems_in(measured)
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:40])
     assert len(measured["decks"]) == 2 * len(NOTEBOOK_PATHS), "a deck is missing"
     assert measured["blocked"] == [], f"the slides tried to reach the internet: {measured['blocked']}"
     assert measured["errors"] == [], f"JavaScript errors in the slides: {measured['errors']}"
+
+
+def unseen_lesson() -> nbformat.NotebookNode:
+    """A notebook with content the lessons do not have today: headings in mid-cell, a 150-line
+    cell with 300 lines of output, unbreakable 600-character lines, a 60-item list, a 60-row
+    HTML table, a plot taller than the screen, a long traceback, a progress bar widget."""
+    import base64
+    import io
+
+    from matplotlib.figure import Figure
+
+    png = io.BytesIO()
+    figure = Figure(figsize=(4, 12), dpi=100)
+    figure.add_subplot().plot([1, 2, 3])
+    figure.savefig(png, format="png")
+    code, md = nbformat.v4.new_code_cell, nbformat.v4.new_markdown_cell
+    out = nbformat.v4.new_output
+    rows = "".join(f"<tr><td>{i}</td><td>row {i}</td></tr>" for i in range(60))
+    cells = [
+        md("# Unseen lesson\n\nIntro.\n\n## A heading in mid-cell\nText.\n### A subheading\nMore."),
+        code("\n".join(f"x{i} = {i}" + ("\n" if i % 10 == 9 else "") for i in range(150)),
+             outputs=[out("stream", name="stdout", text="".join(f"line {i}\n" for i in range(300)))]),
+        code("# NBVAL_IGNORE_OUTPUT\n# Why: a test marker\ns = '" + "a" * 600 + "'",
+             outputs=[out("execute_result", data={"text/plain": "b" * 400}, execution_count=3)]),
+        md("\n".join(f"- item {i} of a long list" for i in range(60))),
+        code("table", outputs=[out("display_data", data={
+            "text/html": f"<table><thead><tr><th>i</th><th>name</th></tr></thead><tbody>{rows}"
+                         "</tbody></table>", "text/plain": "table"})]),
+        code("plot()", outputs=[out("display_data", data={
+            "image/png": base64.b64encode(png.getvalue()).decode(), "text/plain": "<Figure>"})]),
+        code("fail()", outputs=[out("error", ename="ValueError", evalue="no",
+                                    traceback=[f"frame {i}" for i in range(80)])]),
+        code("train()", outputs=[out("display_data", data={
+            "application/vnd.jupyter.widget-view+json": {"model_id": "x", "version_major": 2,
+                                                         "version_minor": 0},
+            "text/plain": "training:   0%|          | 0/12 [00:00<?, ?it/s]"})]),
+    ]
+    nb = nbformat.v4.new_notebook()
+    nb.cells = cells
+    return nb
+
+
+@pytest.mark.browser
+def test_content_the_lessons_do_not_have_yet_still_fits(tmp_path):
+    import subprocess
+
+    path = tmp_path / "99_unseen.ipynb"
+    nbformat.write(unseen_lesson(), path)
+    subprocess.run([sys.executable, str(NOTEBOOKS.parent / "tools" / "build_web.py"), "slides",
+                    "--out", str(tmp_path / "out"), str(path)], check=True, capture_output=True)
+    measured = measure_all(tmp_path / "out")
+    problems = problems_in(measured)
+    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:40])
+    assert measured["errors"] == []
+    body = (tmp_path / "out" / "99_unseen.slides.html").read_text(encoding="utf-8")
+    assert "NBVAL" not in body and "12/12" in body
 
 
 @pytest.mark.browser

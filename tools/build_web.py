@@ -260,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("kind", choices=["slides", "site", "figures"])
     parser.add_argument("--out", type=Path, help="output folder (replaced)")
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: notebooks/NN_*.ipynb")
-    args = parser.parse_args(argv)
+    args = parser.parse_intermixed_args(argv)
     notebooks = args.notebooks or lessons()
     if not notebooks:
         print("no lesson notebooks found", file=sys.stderr)

@@ -202,5 +202,70 @@ def height_of(cell, show_input: bool = True) -> int:
     return (code_height(cell.source) if show_input else 0) + outputs + CELL_GAP
 
 
+PIECE_BUDGET = BUDGET - CONTINUED_PX - 20  # a piece of a cut cell, on a continued slide
+LIST_ITEM = re.compile(r"^\s*([-*+]|\d+[.)])\s")
+
+
+def _greedy(items: list, height, limit: int = PIECE_BUDGET) -> list[list]:
+    """Items in order, grouped so that each group's height(group) stays within limit."""
+    groups, group = [], []
+    for item in items:
+        if group and height(group + [item]) > limit:
+            groups.append(group)
+            group = []
+        group.append(item)
+    return groups + [group] if group else groups
+
+
+def split_lines(cell) -> list:
+    """A markdown block still too tall for a slide, cut between lines (list items, lines of a
+    paragraph), never inside a code fence or a <details> block."""
+    lines = cell.source.splitlines()
+    free = _outside_fences(lines)
+    items: list[list[str]] = []
+    for line, outside in zip(lines, free, strict=True):
+        starts = outside and (LIST_ITEM.match(line) or not line.startswith(" "))
+        if starts or not items:
+            items.append([])
+        items[-1].append(line)
+    pieces = []
+    for group in _greedy(items, lambda g: markdown_height("\n".join(sum(g, [])))):
+        piece = copy.deepcopy(cell)
+        piece.source = "\n".join(sum(group, []))
+        pieces.append(piece)
+    return pieces
+
+
+def _html_table_pieces(html: str) -> list[str]:
+    match = re.search(r"(?s)^(.*?<tbody[^>]*>)(.*)(</tbody>.*)$", html)
+    if not match:
+        return [html]
+    rows = re.findall(r"(?s)<tr.*?</tr>", match[2])
+    groups = _greedy(rows, lambda g: len(g) * 34 + 80)
+    return [match[1] + "".join(group) + match[3] for group in groups]
+
+
+def split_output(output) -> list:
+    """One output cut into pieces that each fit a slide: a stream or plain text by lines, a
+    traceback by lines, an HTML table by rows; anything else whole."""
+    kind, data = output.get("output_type"), output.get("data", {})
+    pieces = []
+    if kind == "stream":
+        for group in _greedy(output.text.splitlines(keepends=True),
+                             lambda g: text_output_height("".join(g))):
+            pieces.append(nbformat.v4.new_output("stream", name=output.name, text="".join(group)))
+    elif kind == "error":
+        for group in _greedy(output.traceback, lambda g: text_output_height("\n".join(g))):
+            pieces.append(nbformat.v4.new_output("stream", name="stderr", text="\n".join(group)))
+    elif "text/html" in data and "<tbody" in data["text/html"]:
+        for html in _html_table_pieces(data["text/html"]):
+            pieces.append(nbformat.v4.new_output("display_data", data={"text/html": html}))
+    elif set(data) == {"text/plain"}:
+        for group in _greedy(data["text/plain"].splitlines(keepends=True),
+                             lambda g: text_output_height("".join(g))):
+            pieces.append(nbformat.v4.new_output("display_data", data={"text/plain": "".join(group)}))
+    return pieces or [output]
+
+
 def draws_plot(cell) -> bool:
     return cell.cell_type == "code" and any(png_size(o) for o in cell.get("outputs", []))

@@ -31,6 +31,8 @@ from slide_cells import (
     height_of,
     split_blocks,
     split_headings,
+    split_lines,
+    split_output,
 )
 
 HIDE_INPUT = "course-hide-input"  # removed by nbconvert's TagRemovePreprocessor
@@ -102,17 +104,11 @@ def _split_code(cell) -> list:
 
 
 def _split_output(cell, output) -> list:
-    """One output as cells with hidden input; a long text stream cut into screens of lines."""
-    lines = output.get("text", "").splitlines(keepends=True) if output.output_type == "stream" else []
-    per_screen = int((BUDGET - CONTINUED_PX - 40) // CODE_LINE) - 1
-    chunks = [lines[i:i + per_screen] for i in range(0, len(lines), per_screen)] or [None]
+    """One output as cells with hidden input, cut into pieces that each fit a slide."""
     pieces = []
-    for chunk in chunks:
+    for part in split_output(output):
         piece = copy.deepcopy(cell)
-        piece.source = ""
-        piece.outputs = [copy.deepcopy(output)]
-        if chunk is not None:
-            piece.outputs[0].text = "".join(chunk)
+        piece.source, piece.outputs = "", [part]
         _hide_input(piece)
         pieces.append(piece)
     return pieces
@@ -126,7 +122,8 @@ def units(section: list, kind: str) -> list[list]:
         if height_of(cell, show) <= BUDGET - CONTINUED_PX:
             result.append([cell])
         elif cell.cell_type == "markdown":
-            result += [[block] for block in split_blocks(cell)]
+            result += [[piece] for block in split_blocks(cell) for piece in (
+                split_lines(block) if height_of(block) > BUDGET - CONTINUED_PX else [block])]
         elif draws_plot(cell) and show:  # code on one slide, its plot on the next
             result += [[piece] for piece in _split_code(cell)]
         else:
