@@ -70,6 +70,7 @@ def test_slides_never_show_test_scaffolding_or_widget_boxes(slides):
         assert "NBVAL_" not in body, f"{deck.name}: an nbval marker is shown to the room"
         assert "noqa" not in body, f"{deck.name}: a lint comment is shown to the room"
         assert not re.search(r"(?<!\d)0%\|", body), f"{deck.name}: a progress bar's first frame"
+        assert not re.search(r"</summary>\s*</details>", body), f"{deck.name}: a solution shown open"
 
 
 def test_every_heading_starts_a_slide(slides):

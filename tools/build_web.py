@@ -29,6 +29,7 @@ import slide_figures
 import slide_notes
 from nbconvert import HTMLExporter, SlidesExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
+from slide_cells import fold_details
 from slide_plan import HIDE_INPUT, plan
 
 REPO = Path(__file__).resolve().parent.parent
@@ -116,6 +117,9 @@ def render_slides(path: Path, out: Path, assets: str, kind: str = "full",
 def render_page(path: Path, out: Path, previous: Path | None, following: Path | None) -> Path:
     """One lesson as a static page in `out` (links to its neighbours and its slides)."""
     nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = fold_details(cell.source)  # solutions stay folded
     exporter = HTMLExporter(
         template_name="course_site",
         extra_template_basedirs=[str(TEMPLATES)],

@@ -64,6 +64,23 @@ def final_progress_bars(outputs: list) -> list:
     return shown
 
 
+DETAILS = re.compile(r"<details>\s*(<summary>.*?</summary>)(.*?)</details>", re.S)
+
+
+def fold_details(source: str) -> str:
+    """Markdown whose <details> blocks are rendered to one HTML block each. nbconvert's
+    markdown renderer closes a <details> at the first blank line inside it, so a folded
+    solution would be shown open; rendered here, with no blank line left, it stays folded."""
+    from nbconvert.filters.markdown import markdown2html
+
+    def fold(match) -> str:
+        inner = markdown2html(match[2].strip("\n")).strip("\n")
+        inner = re.sub(r"\n[ \t]*(?=\n)", "\n\u200b", inner)  # no blank line: one HTML block
+        return f"<details>{match[1]}\n{inner}\n</details>"
+
+    return DETAILS.sub(fold, source)
+
+
 def _outside_fences(lines: list[str]) -> list[bool]:
     """For each line, True when it is not inside a ``` fence or an open <details> block."""
     flags, fence, details = [], False, 0

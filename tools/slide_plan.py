@@ -27,6 +27,7 @@ from slide_cells import (
     code_height,
     draws_plot,
     final_progress_bars,
+    fold_details,
     heading_of,
     height_of,
     split_blocks,
@@ -56,6 +57,7 @@ def prepared_cells(nb, kind: str) -> list:
             continue
         cell = copy.deepcopy(original)
         if cell.cell_type == "markdown":
+            cell.source = fold_details(cell.source)
             cells += split_headings(cell)
             continue
         if cell.cell_type != "code":
@@ -149,7 +151,8 @@ def continued(title: str):
 
 def layout(section: list, kind: str) -> list[list]:
     """The section as pages (subslides): the heading first, then units in order; a plot's
-    unit on a page of its own; a unit that would not fit starts the next page."""
+    unit on a page of its own (after, at most, the text that leads into it); a unit that
+    would not fit starts the next page."""
     heading = heading_of(section[0])
     pages = [[section[0]]] if heading else [[]]
     used = height_of(section[0]) if heading else 0
@@ -157,7 +160,7 @@ def layout(section: list, kind: str) -> list[list]:
     for unit in units(section, kind):
         tall = sum(height_of(c, HIDE_INPUT not in _tags(c)) for c in unit)
         plot = any(draws_plot(c) for c in unit)
-        crowded = pages[-1] and (pages[-1] != [section[0]] or not heading)
+        crowded = any(c.cell_type == "code" for c in pages[-1])  # text may lead into a plot
         if (plot and crowded) or alone or used + tall > BUDGET:
             if pages[-1]:
                 pages.append([])
