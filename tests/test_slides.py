@@ -129,6 +129,22 @@ def test_speaker_notes_are_the_guide_rows_on_their_slides(slides):
             assert text.count("Likely question:") == len(lesson.questions)
 
 
+def test_the_room_never_sees_test_markers_and_sees_finished_progress_bars():
+    sys.path.insert(0, str(NOTEBOOKS.parent / "tools"))
+    from slide_cells import clean_source, final_progress_bars, fold_details, split_headings
+
+    code = "# NBVAL_IGNORE_OUTPUT\n# Why: timings vary\nrun()  # noqa: B018\n# a real comment\nx = 1"
+    assert clean_source(code) == "run()\n# a real comment\nx = 1"
+    bar = nbformat.v4.new_output("display_data", data={
+        "application/vnd.jupyter.widget-view+json": {"model_id": "m"},
+        "text/plain": "head only:   0%|          | 0/36 [00:00<?, ?it/s]"})
+    assert final_progress_bars([bar])[0].text == "head only: 100%|██████████| 36/36\n"
+    cell = nbformat.v4.new_markdown_cell("Intro\n## Two\ntext\n```\n## not a heading\n```\n### Three")
+    assert [c.source.split("\n")[0] for c in split_headings(cell)] == ["Intro", "## Two", "### Three"]
+    folded = fold_details("<details><summary>S</summary>\n\n```python\na = 1\n\nb = 2\n```\n\n</details>")
+    assert "\n\n" not in folded and folded.endswith("</details>") and "b" in folded
+
+
 def measure_deck(page, deck: Path) -> list[dict]:
     """Visit every slide of `deck` in `page`; return one measurement per slide."""
     page.goto(deck.as_uri(), wait_until="load")
@@ -260,6 +276,34 @@ def unseen_lesson() -> nbformat.NotebookNode:
     nb = nbformat.v4.new_notebook()
     nb.cells = cells
     return nb
+
+
+@pytest.mark.parametrize("kind", ["full", "outputs"])
+def test_every_planned_page_fits_by_its_estimate(kind):
+    """Without a browser: the planner's pages of every lesson and of the unseen notebook stay
+    within the slide's height by the estimates, and a plot shares its page with no other code."""
+    sys.path.insert(0, str(NOTEBOOKS.parent / "tools"))
+    from slide_cells import BUDGET, draws_plot, height_of
+    from slide_plan import HIDE_INPUT, plan
+
+    notebooks = [nbformat.read(p, as_version=4) for p in NOTEBOOK_PATHS] + [unseen_lesson()]
+    for nb in notebooks:
+        pages: list[list] = []
+        for cell in plan(nb, kind).cells:
+            slide_type = cell.metadata["slideshow"]["slide_type"]
+            if slide_type in {"slide", "subslide"} or not pages:
+                pages.append([])
+            if slide_type != "notes":
+                pages[-1].append(cell)
+        for page in pages:
+            tall = sum(height_of(c, HIDE_INPUT not in c.metadata.get("tags", [])) for c in page)
+            assert tall <= BUDGET or len(page) <= 2, [c.source[:40] for c in page]
+            if any(draws_plot(c) for c in page):
+                assert sum(c.cell_type == "code" for c in page) <= 2, [c.source[:40] for c in page]
+        if kind == "outputs":
+            shown = [c for c in plan(nb, kind).cells if c.cell_type == "code"
+                     and HIDE_INPUT not in c.metadata.get("tags", [])]
+            assert all({"show-code", "exercise"} & set(c.metadata.get("tags", [])) for c in shown)
 
 
 @pytest.mark.browser

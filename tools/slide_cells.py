@@ -142,7 +142,9 @@ def markdown_height(source: str) -> int:
     for line, outside in zip(lines, free, strict=True):
         stripped = line.strip()
         heading = HEADING.match(line) if outside else None
-        if "<summary" in stripped or (outside and stripped == "</details>"):
+        if stripped.startswith('<p class="course-continued">'):
+            height += CONTINUED_PX - 12
+        elif "<summary" in stripped or (outside and stripped == "</details>"):
             height += TEXT_LINE + 8 if "<summary" in stripped else 0
         elif not outside and "<details" not in stripped:
             continue  # folded away inside <details>, or a fence line of it
