@@ -13,7 +13,8 @@ One CSV row per student and exercise (every check of `helpers.LESSONS[i].checks(
 student, lesson, exercise, status, detail. The status is read from what the check printed
 (see helpers.feedback): "solved" (✅ Correct), "not yet" (❌ Not yet, or the cell failed) or
 "unanswered" (✏️ Not answered yet, or the check is not called in the notebook). The detail is
-the check's message or the error. Students' notebooks are code: run them only if you would
+the check's message or the error (a file that is not a notebook, or a kernel that dies, gives
+its exercises a detail saying so; the other files still run). Students' notebooks are code: run them only if you would
 run the students' code yourself. The notebooks themselves are not changed.
 """
 
@@ -100,6 +101,8 @@ def execute(path: Path, timeout: int):
         client.execute()
     except DeadKernelError as err:  # the rest of the notebook did not run
         return run, f"the kernel died ({err})"
+    except Exception as err:  # a kernel that would not start, a broken file: say so, go on
+        return run, f"the notebook could not be run ({type(err).__name__}: {err})"
     return run, None
 
 
@@ -127,18 +130,21 @@ def grade(run, lesson: Lesson, problem: str | None = None) -> dict[str, tuple[st
     """{check name: (status, detail)} for every check of the lesson, from an executed run;
     a check called several times counts its last call."""
     results = {}
-    for cell in run.cells:
-        if cell.cell_type != "code":
+    for cell in run["cells"]:
+        if cell["cell_type"] != "code":
             continue
         for name in lesson.checks():
-            if re.search(rf"\b{name}\s*\(", cell.source):
+            if re.search(rf"\b{name}\s*\(", cell["source"]):
                 results[name] = outcome(_text(cell)) or ("not yet", problem or "the check printed nothing")
     missing = "the check is not called in this notebook" if problem is None else problem
     return {name: results.get(name, ("unanswered", missing)) for name in lesson.checks()}
 
 
 def rows_for(copy_: Copy, timeout: int) -> list[dict]:
-    run, problem = execute(copy_.path, timeout)
+    try:
+        run, problem = execute(copy_.path, timeout)
+    except Exception as err:  # not a notebook nbformat can read: report it, go on
+        run, problem = {"cells": []}, f"the notebook could not be read ({type(err).__name__})"
     return [
         {"student": copy_.student, "lesson": copy_.lesson.notebook, "exercise": name,
          "status": status, "detail": detail}
