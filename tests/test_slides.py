@@ -391,4 +391,4 @@ def print_table(folder: Path) -> None:
 
 
 if __name__ == "__main__":
-    print_table(Path(sys.argv[1]))
+    print_table(Path(sys.argv[1]).resolve())
