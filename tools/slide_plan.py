@@ -64,7 +64,7 @@ def prepared_cells(nb, kind: str) -> list:
             continue
         cell.source = clean_source(cell.source)
         cell.outputs = final_progress_bars(cell.outputs)
-        hidden = kind == "outputs" and not SHOWN_TAGS & _tags(cell)
+        hidden = (kind == "outputs" and not SHOWN_TAGS & _tags(cell)) or not cell.source.strip()
         if hidden:
             _hide_input(cell)
         if (hidden or not cell.source.strip()) and not cell.outputs:
