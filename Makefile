@@ -80,7 +80,7 @@ test: setup lint  ## unit tests + every notebook re-executed by strict nbval + b
 notebooks: setup  ## re-run notebooks top to bottom and save their outputs (NB=notebooks/01_tokenization.ipynb for one)
 	$(BIN)/python tools/record_notebooks.py $(or $(NB),notebooks/*.ipynb)
 
-.PHONY: bench
+.PHONY: bench slide-figures progress
 bench: setup  ## time the floor, every notebook and widget update; writes bench/RESULTS.md (ARGS=--setup: also a fresh setup)
 	$(BIN)/python -m bench $(ARGS)
 
@@ -91,8 +91,17 @@ constraints:  ## re-resolve exact versions from pyproject.toml in a throwaway ve
 	/tmp/constraints-venv/bin/pip freeze --exclude-editable | sed 's/+cpu$$//' \
 		| cat /tmp/constraints-header.txt - > constraints.txt
 
-slides: setup  ## reveal.js slides per lesson in slides/, scripts and styles served locally (no CDN)
+slides: setup  ## two reveal.js decks per lesson (code+outputs, outputs only) in slides/, offline (no CDN)
 	$(BIN)/python tools/build_web.py slides --out slides
+
+# Projector-sized plots for the decks: each lesson runs once in a temporary copy at
+# presentation_mode() sizes (about 2.5 min on 2 cores), cached per lesson in build/slide-figures/;
+# `make slides` uses them when present, else the committed plots (they fit, but are smaller).
+slide-figures: setup  ## redraw the decks' plots at projector size (cached; run before make slides)
+	$(BIN)/python tools/build_web.py figures
+
+progress: setup  ## DIR=students' notebooks -> progress.csv, one row per student and exercise
+	$(BIN)/python -m helpers.progress $(DIR) --out $(or $(OUT),progress.csv)
 
 site: setup  ## static HTML of every lesson (committed outputs) in site/, with an index and the slides
 	$(BIN)/python tools/build_web.py site --out site
@@ -117,4 +126,4 @@ test-wheelhouse: wheelhouse
 	  print(load_model()(**load_tokenizer()('offline room', return_tensors='pt')).last_hidden_state.shape)"
 
 clean:
-	rm -rf $(VENV) site slides wheelhouse
+	rm -rf $(VENV) site slides wheelhouse build/slide-figures
