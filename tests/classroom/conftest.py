@@ -28,7 +28,7 @@ def pytest_collection_modifyitems(config, items):
         return
     skip = pytest.mark.skip(reason="minutes long: run with `pytest tests/classroom -m classroom`")
     for item in items:
-        if "classroom" in item.keywords:
+        if item.get_closest_marker("classroom"):
             item.add_marker(skip)
 
 
