@@ -75,7 +75,7 @@ c.SimpleLocalProcessSpawner.home_dir_template = str(STATE / "home" / "{username}
 c.Spawner.cmd = [str(BIN / "jupyterhub-singleuser")]
 c.Spawner.default_url = "/lab"
 c.Spawner.args = ["--allow-root"] if os.getuid() == 0 else []
-c.Spawner.environment = COURSE_ENV
+c.Spawner.environment = {**COURSE_ENV, "JUPYTER_CONFIG_PATH": str(HERE / "singleuser")}
 c.Spawner.env_keep = ["PATH", "PYTHONPATH", "LANG", "LC_ALL", "VIRTUAL_ENV", "COURSE_NETGUARD_LOG"]
 c.Spawner.start_timeout = 120
 c.Spawner.http_timeout = 120
