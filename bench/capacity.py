@@ -14,6 +14,7 @@ Prints a markdown table (docs/classroom.md keeps it) and, with --json, writes th
 """
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
@@ -34,27 +35,39 @@ WAIT_TARGET_S = 120  # planning: everyone who presses Run All together is done w
 
 class Sampler(threading.Thread):
     """Every `every_s` seconds: each student's server + kernel RSS (peak kept) and CPU seconds
-    (per process, the last reading kept, so a kernel that has exited still counts)."""
+    (per process, the last reading kept, so a kernel that has exited still counts). The machine
+    is shared: if its available memory falls under `min_free_gb`, every kernel is killed (the
+    run is then reported as aborted) before the kernel's out-of-memory killer picks a victim."""
 
-    def __init__(self, hub, every_s: float = 0.5):
+    def __init__(self, hub, every_s: float = 0.5, min_free_gb: float = 2.0):
         super().__init__(daemon=True)
-        self.hub, self.every_s = hub, every_s
+        self.hub, self.every_s, self.min_free = hub, every_s, min_free_gb * 2**30
         self.peak_rss, self.cpu = {}, {}  # {user: bytes}, {user: {pid: seconds}}
-        self.done = threading.Event()
+        self.done, self.aborted = threading.Event(), None
 
     def run(self) -> None:
         while not self.done.is_set():
-            for user, tree in self.trees().items():
-                rss = 0
-                for proc in tree:
-                    try:
-                        rss += proc.memory_info().rss
-                        times = proc.cpu_times()
-                        self.cpu.setdefault(user, {})[proc.pid] = times.user + times.system
-                    except psutil.Error:
-                        continue
-                self.peak_rss[user] = max(rss, self.peak_rss.get(user, 0))
+            self.sample()
+            if psutil.virtual_memory().available < self.min_free and not self.aborted:
+                self.aborted = f"available memory fell under {self.min_free / 2**30:.1f} GB"
+                for tree in self.trees().values():
+                    for kernel in tree[1:]:
+                        with contextlib.suppress(psutil.Error):
+                            kernel.kill()
             self.done.wait(self.every_s)
+
+    def sample(self) -> None:
+        """Read every student's server + kernel memory and CPU time once."""
+        for user, tree in self.trees().items():
+            rss = 0
+            for proc in tree:
+                try:
+                    rss += proc.memory_info().rss
+                    times = proc.cpu_times()
+                    self.cpu.setdefault(user, {})[proc.pid] = times.user + times.system
+                except psutil.Error:
+                    continue
+            self.peak_rss[user] = max(rss, self.peak_rss.get(user, 0))
 
     def trees(self) -> dict[str, list[psutil.Process]]:
         """Return {student: [their server process, its children]} as they are now."""
@@ -94,7 +107,10 @@ def run_class(hub, tokens: dict, notebook: str) -> dict:
     def student(name: str) -> tuple[float, list]:
         barrier.wait()
         start = time.monotonic()
-        outputs = run_lesson(hub, name, tokens[name], notebook)
+        try:
+            outputs = run_lesson(hub, name, tokens[name], notebook)
+        except Exception as err:  # a killed kernel (memory guard) or a broken connection
+            return time.monotonic() - start, [f"did not finish: {err!r}"[:300]]
         return time.monotonic() - start, differences(ROOT / "notebooks" / notebook, outputs)
 
     sampler.start()
@@ -102,6 +118,8 @@ def run_class(hub, tokens: dict, notebook: str) -> dict:
         results = dict(zip(tokens, pool.map(student, tokens), strict=True))
     sampler.done.set()
     sampler.join()
+    if sampler.aborted:
+        print(f"ABORTED: {sampler.aborted}; every kernel was stopped", flush=True)
     return {name: {"wall_s": wall, "peak_mb": sampler.peak_rss.get(name, 0) / 2**20,
                    "cpu_s": sampler.cpu_s(name), "idle_mb": idle.get(name, 0) / 2**20,
                    "mismatches": problems} for name, (wall, problems) in results.items()}
