@@ -54,6 +54,18 @@ def lesson_path(notebook: str) -> str:
     return f"{TARGET}/notebooks/{notebook}"
 
 
+def decode_frame(frame: str | bytes) -> dict:
+    """Return the message of one kernel websocket frame: a text frame is JSON; a binary frame
+    (a message with buffers, e.g. a widget's image) is Jupyter's offset format: a big-endian
+    uint32 count n, n uint32 offsets, the JSON message at the first offset, then the buffers."""
+    if isinstance(frame, str):
+        return json.loads(frame)
+    count = int.from_bytes(frame[:4], "big")
+    offsets = [int.from_bytes(frame[4 + 4 * i:8 + 4 * i], "big") for i in range(count)]
+    end = offsets[1] if count > 1 else len(frame)
+    return json.loads(frame[offsets[0]:end].decode("utf-8"))
+
+
 class Kernel:
     """A kernel in `user`'s server, started in `cwd` (a folder relative to their home) and
     driven over its websocket with `token` (the student's own)."""
@@ -82,7 +94,7 @@ class Kernel:
                                  "content": content, "channel": "shell", "buffers": []}))
         outputs = []
         while True:
-            msg = json.loads(self.ws.recv())
+            msg = decode_frame(self.ws.recv())
             if msg.get("channel") != "iopub" or msg["parent_header"].get("msg_id") != msg_id:
                 continue
             kind, body = msg["header"]["msg_type"], msg["content"]
