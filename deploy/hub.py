@@ -9,11 +9,15 @@ and every student's server.
 """
 
 import argparse
+import contextlib
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import psutil
+
+from deploy.hubrun import processes_in
 from deploy.links import pull_link
 
 HERE = Path(__file__).resolve().parent
@@ -56,8 +60,32 @@ def main(argv=None) -> int:
           f"{env.get('COURSE_HUB_PASSWORD', 'course')}; state and homes in {state})")
     print(f"Link for the class: {pull_link(url, args.repo, args.branch or current_branch())}")
     hub = [str(Path(sys.executable).parent / "jupyterhub"), "-f", str(HERE / "jupyterhub_config.py")]
-    os.chdir(state)
-    os.execve(hub[0], hub, env)
+    return run_until_stopped(hub, env, state)
+
+
+def run_until_stopped(command: list[str], env: dict, state: Path) -> int:
+    """Run the hub until it exits (Ctrl+C reaches it too), then end any student's server or
+    kernel still working in `state` (a kernel whose server was stopped can outlive it); only
+    processes the hub's spawner started (they carry JUPYTERHUB_USER) are touched."""
+    proc = subprocess.Popen(command, cwd=state, env=env)
+    try:
+        return proc.wait()
+    except KeyboardInterrupt:
+        return proc.wait()
+    finally:
+        left = [p for p in processes_in(state) if _spawned_by_a_hub(p)]
+        for leftover in left:
+            with contextlib.suppress(psutil.Error):
+                leftover.kill()
+        if left:
+            print(f"Stopped {len(left)} process(es) the hub left in {state}.", file=sys.stderr)
+
+
+def _spawned_by_a_hub(proc: psutil.Process) -> bool:
+    try:
+        return "JUPYTERHUB_USER" in proc.environ()
+    except psutil.Error:
+        return False
 
 
 if __name__ == "__main__":
