@@ -40,10 +40,10 @@ def _run(command, **kwargs) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="session")
 def course_wheel(tmp_path_factory) -> Path:
-    """The course built as a wheel (no build isolation: setuptools comes from the test venv)."""
+    """The course built as a wheel, as pip builds it anywhere (an isolated setuptools>=68)."""
     out = tmp_path_factory.mktemp("wheel")
-    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-          "-w", str(out), str(ROOT)], cwd=out)
+    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(ROOT)],
+         cwd=out, env=clean_env(PYTHONPATH=""))
     shutil.rmtree(ROOT / "build", ignore_errors=True)  # setuptools' leftovers in the clone
     return next(out.glob("how_transformers_read-*.whl"))
 
