@@ -127,3 +127,12 @@ test-wheelhouse: wheelhouse
 
 clean:
 	rm -rf $(VENV) site slides wheelhouse build/slide-figures
+
+# A JupyterHub for a class on this machine (deploy/, docs/classroom.md): 127.0.0.1:8000, one
+# home folder per student, idle servers stopped; prints the logins and the nbgitpuller link.
+# Adds the [hub] extra to .venv and the proxy (npm) to deploy/node_modules. ARGS="--port 8010"
+.PHONY: hub
+hub: setup  ## JupyterHub for a class on 127.0.0.1 (docs/classroom.md)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[hub]"
+	test -x deploy/node_modules/.bin/configurable-http-proxy || npm ci --prefix deploy --no-audit --no-fund
+	$(BIN)/python -m deploy.hub $(ARGS)
