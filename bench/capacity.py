@@ -166,7 +166,7 @@ def table(rows: list[dict]) -> str:
         lines.append(
             f"| `{r['notebook']}` | {r['n']} | {r['slowest_s']:.0f} ({r['median_s']:.0f}) | "
             f"{r['peak_mb']:.0f} ({r['median_peak_mb']:.0f}; {r['idle_mb']:.0f}) | {r['cpu_s']:.0f} | "
-            f"{r['per_gb']:.1f} | {r['per_core']:.0f} | {r['mismatched']} | "
+            f"{r['per_gb']:.1f} | {r['per_core']:.1f} | {r['mismatched']} | "
             f"{r['load'][0]:.1f} / {r['load'][1]:.1f} |")
     return "\n".join(lines) + (f"\n\n*students per core: whose Run All, pressed together, one core "
                                f"finishes within {WAIT_TARGET_S} s (= {WAIT_TARGET_S} / CPU s per student).")

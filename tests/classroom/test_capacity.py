@@ -21,5 +21,5 @@ def test_summary_takes_the_slowest_and_the_largest():
 
 def test_table_has_one_row_per_lesson_and_explains_per_core():
     text = table([summary(fake_run())])
-    assert text.count("\n| `03_attention.ipynb` | 3 | 12 (11) | 700 (600; 120) | 7 | 1.5 | 17 | 1 |") == 1
+    assert text.count("\n| `03_attention.ipynb` | 3 | 12 (11) | 700 (600; 120) | 7 | 1.5 | 17.1 | 1 |") == 1
     assert f"within {WAIT_TARGET_S} s" in text
