@@ -86,7 +86,7 @@ bench: setup  ## time the floor, every notebook and widget update; writes bench/
 
 constraints:  ## re-resolve exact versions from pyproject.toml in a throwaway venv
 	rm -rf /tmp/constraints-venv && $(PYTHON) -m venv /tmp/constraints-venv
-	/tmp/constraints-venv/bin/pip install --quiet torch==2.13.0 -e ".[test]"
+	/tmp/constraints-venv/bin/pip install --quiet torch==2.13.0 -e ".[test,hub]"
 	head -n 3 constraints.txt > /tmp/constraints-header.txt
 	/tmp/constraints-venv/bin/pip freeze --exclude-editable | sed 's/+cpu$$//' \
 		| cat /tmp/constraints-header.txt - > constraints.txt
@@ -136,3 +136,9 @@ hub: setup  ## JupyterHub for a class on 127.0.0.1 (docs/classroom.md)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[hub]"
 	test -x deploy/node_modules/.bin/configurable-http-proxy || npm ci --prefix deploy --no-audit --no-fund
 	$(BIN)/python -m deploy.hub $(ARGS)
+
+# The slow classroom tests (tests/classroom, marker `classroom`): the course's wheel installed in
+# a fresh venv runs every lesson under strict nbval; a class of 3 on a real JupyterHub. .ci/run calls it.
+.PHONY: test-classroom
+test-classroom: setup  ## the wheel in a fresh venv runs every lesson; a class of 3 on a JupyterHub (6-18 min)
+	$(BIN)/python -m pytest tests/classroom -m classroom -p no:randomly -rs $(ARGS)
