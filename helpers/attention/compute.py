@@ -1,9 +1,9 @@
 """Attention: the formula, masks, the real model's weights, and statistics about its heads.
 
 Lesson 3, sections 3-4 (the formula and masks), 7-10 (the real model's heads, padding and
-causal masks) and 13-15 (what the heads do). The notebook writes the formula out by hand;
+causal masks) and 11-13 (what the heads do). The notebook writes the formula out by hand;
 these are the tested versions that the widget, the checks and the tests use. The rest of a
-layer (values, output projection, feed-forward) is in helpers/attention/layer.py.
+layer (values, output projection, feed-forward) is lesson 4's, in helpers/layers/.
 """
 
 import math

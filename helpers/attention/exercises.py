@@ -19,10 +19,10 @@ from helpers.attention.reference import (
     TOY_KITTEN,
     TOY_PUPPY,
     TOY_VALUES,
-    head_output_cases,
-    head_output_mistakes,
+    attention_cases,
+    attention_mistakes,
     makes_mistake,
-    reference_head_output,
+    reference_attention,
 )
 from helpers.feedback import Feedback, compare_with_reference, exercise, right, unanswered, wrong
 
@@ -160,7 +160,7 @@ def check_causal_zeros(answer) -> Feedback:
     return wrong(hints.get(answer, f"count the cells above the diagonal of a {n} x {n} grid."))
 
 
-# --- Exercises at the end: the toy by hand, one head by hand, a head's role ----------------
+# --- Exercises at the end: the toy by hand, attention by hand, a head's role --------------
 
 @exercise(hints=["Three dot products with puppy = [1, 1, 0, 1], each divided by sqrt(4) = 2, then softmax.",
                  "The scaled scores are [1.0, 1.0, 0.5]; softmax: exp(s) / (2 exp(1) + exp(0.5))."],
@@ -216,32 +216,47 @@ def check_toy_output(answer) -> Feedback:
     return wrong("multiply each value by its weight (from exercise 3) and add the three products.")
 
 
-def _returns_none(function, args) -> bool:
-    """True if `function(*args)` runs and returns None (a body still `...`, or no return)."""
+def returns_none(function, args) -> bool:
+    """True if `function(*args)` runs and returns None (a body still `...`, or no return).
+    Lesson 4's write-a-function check uses it too."""
     try:
         return function(*args) is None
     except Exception:  # compare_with_reference reports the error with the input's name
         return False
 
 
-@exercise(hints=["Slice the query, key and value weights to this head's 32 rows, then use the formula of section 3.",
-                 "cols = slice(head * 32, (head + 1) * 32); q = x @ W_Q[cols].T + b_Q[cols] (same for k, v); "
-                 "scores = q @ k.T / sqrt(32); masked keys -> -inf; softmax(scores, -1) @ v."],
-          expected=())
-def check_head_output(answer, model) -> Feedback:
-    """Write a function: one head's output (seq, 32) from the hidden state x (seq, 384)."""
-    cases = head_output_cases(model)
-    if callable(answer) and _returns_none(answer, cases[0][1]):
-        return Feedback(None, "one_head returns nothing yet: replace the ... with your code, "
-                              "ending with `return` and the head's output, then run the cell again.")
-    feedback = compare_with_reference(answer, reference_head_output, cases, atol=1e-4,
-                                      name="one_head")
+@exercise(hints=["Section 3's my_attention with its softmax written out: exp(scores) divided by "
+                 "their sum over the keys. One input has scores in the hundreds, where e^s overflows: "
+                 "softmax does not change if you subtract the same number from a whole row.",
+                 "scores = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1]); masked -> -inf; "
+                 "scores = scores - scores.amax(-1, keepdim=True); e = scores.exp(); "
+                 "return e / e.sum(-1, keepdim=True) @ v."],
+          expected=("scores - scores.amax(-1, keepdim=True)",))
+def check_attention_by_hand(answer) -> Feedback:
+    """Write a function: attention's output (..., n, d_v) with the softmax written out."""
+    cases = attention_cases()
+    if callable(answer) and returns_none(answer, cases[0][1]):
+        return Feedback(None, "attention_by_hand returns nothing yet: replace the ... with your "
+                              "code, ending with `return` and the output, then run the cell again.")
+    if callable(answer) and _returns_pair(answer, cases[0][1]):
+        return wrong("return only the output, weights @ v (a tensor), not (output, weights).")
+    feedback = compare_with_reference(answer, reference_attention, cases, atol=1e-4,
+                                      name="attention_by_hand")
     if feedback.correct is not False or not callable(answer):
         return feedback
-    for mistake, hint in head_output_mistakes():
+    for mistake, hint in attention_mistakes():
         if makes_mistake(answer, mistake, cases):
             return wrong(hint)
     return feedback
+
+
+def _returns_pair(function, args) -> bool:
+    """True if `function(*args)` returns a pair (output, weights), as section 3's my_attention."""
+    try:
+        result = function(*args)
+    except Exception:
+        return False
+    return isinstance(result, tuple) and len(result) == 2
 
 
 @exercise(hints=["For each head h of layer 1, average the diagonal just below the main one: "
@@ -276,6 +291,6 @@ CHECKS = (
     "check_causal_zeros",
     "check_toy_weights",
     "check_toy_output",
-    "check_head_output",
+    "check_attention_by_hand",
     "check_previous_token_head",
 )

@@ -320,7 +320,7 @@ def stats(sentence_run):
     return att.head_statistics(sentence_run.weights, sentence_run.tokens)
 
 
-def test_head_role_claims_of_section_14(stats):
+def test_head_role_claims_of_section_12(stats):
     per_layer = stats.groupby("layer").mean()
     assert stats.loc[(0, 2), "to previous"] > 0.95
     assert (per_layer["to [CLS]"].iloc[1:] > 0.35).all() and (per_layer["to [CLS]"].iloc[1:] < 0.61).all()
@@ -341,7 +341,7 @@ def test_strongest_heads_and_roles(stats):
     assert att.head_role(stats.loc[(1, reference.PREVIOUS_TOKEN_HEAD_LAYER_1)]) != "prev"
 
 
-def test_it_animal_claims_of_section_15(model, tokenizer, sentence_run):
+def test_it_animal_claims_of_section_13(model, tokenizer, sentence_run):
     run, wide = sentence_run, att.run_attention(model, tokenizer, reference.ATTENTION_PAIR[1])
     to_animal, to_street = (att.attention_between(run.weights, run.tokens, "it", w) for w in ("animal", "street"))
     wide_animal, wide_street = (att.attention_between(wide.weights, wide.tokens, "it", w) for w in ("animal", "street"))
@@ -363,7 +363,7 @@ def test_compute_and_layer_load_no_plotting_or_widgets():
     import subprocess
     import sys
 
-    code = ("import sys, helpers.attention.compute, helpers.attention.layer, helpers.attention.reference, "
+    code = ("import sys, helpers.attention.compute, helpers.attention.reference, "
             "helpers.attention.exercises; print(sorted(m for m in ('matplotlib', 'IPython', 'ipywidgets') "
             "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
