@@ -7,11 +7,18 @@ second, more explicit hint. Expected numbers are written out for this model (tes
 recomputes them from its weights), so a check other than exercise 3 never needs the model.
 """
 
-import operator
-
 from helpers.attention.exercises import returns_none
 from helpers.attention.reference import makes_mistake
-from helpers.feedback import Feedback, compare_with_reference, exercise, right, unanswered, wrong
+from helpers.feedback import (
+    Feedback,
+    as_plain,
+    compare_with_reference,
+    exercise,
+    is_whole_number,
+    right,
+    unanswered,
+    wrong,
+)
 from helpers.layers.reference import (
     ATTENTION_PARAMETERS,
     FEED_FORWARD_PARAMETERS,
@@ -27,12 +34,7 @@ from helpers.layers.reference import (
 
 def _as_int(answer) -> int | None:
     """Return a whole number given as int, NumPy or torch integer (not bool, float or text)."""
-    if isinstance(answer, bool) or str(getattr(answer, "dtype", "")) in ("bool", "torch.bool"):
-        return None
-    try:
-        return operator.index(answer)
-    except TypeError:
-        return None
+    return as_plain(answer) if is_whole_number(answer) else None
 
 
 def _words(answer) -> str | None:
