@@ -46,10 +46,10 @@ __all__, __getattr__, __dir__ = lazy_exports(__name__, {
     ],
     "exercises": [
         "check_attention_by_hand",
-        "check_causal_zeros",
         "check_masked_weights",
         "check_previous_token_head",
         "check_toy_output",
         "check_toy_weights",
+        "check_unscaled_top_weight",
     ],
 })

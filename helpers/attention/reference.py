@@ -17,8 +17,11 @@ TOY_VALUES = {"cat": [4, 0], "dog": [4, 0], "car": [0, 4]}
 TOY_PUPPY = [1, 1, 0, 1]
 TOY_KITTEN = [1, 1, 0, 0]
 
+# Section 5: the mean largest weight of softmax over 10 random keys, unscaled scores, d = 384
+# (the notebook's seeded measurement; tests/attention/ recomputes it).
+UNSCALED_TOP_WEIGHT_384 = 0.944
+
 # On ATTENTION_EXAMPLE (16 tokens with [CLS] and [SEP]) with the course model (12 heads a layer):
-CAUSAL_TOKENS = 16
 COURSE_HEADS = 12
 PREVIOUS_TOKEN_HEAD_LAYER_0 = 2
 NEXT_TOKEN_LAYER, NEXT_TOKEN_HEAD, PREVIOUS_TOKEN_HEAD_LAYER_1 = 1, 8, 9
@@ -36,6 +39,24 @@ def makes_mistake(student, mistake, cases) -> bool:
     except Exception:  # the student's function fails on some input: not this mistake
         return False
     return True
+
+
+def returns_none(function, args) -> bool:
+    """True if `function(*args)` runs and returns None (a body still `...`, or no return).
+    Lesson 4's write-a-function check uses it too."""
+    try:
+        return function(*args) is None
+    except Exception:  # compare_with_reference reports the error with the input's name
+        return False
+
+
+def returns_pair(function, args) -> bool:
+    """True if `function(*args)` returns a pair (output, weights), as section 3's my_attention."""
+    try:
+        result = function(*args)
+    except Exception:
+        return False
+    return isinstance(result, tuple) and len(result) == 2
 
 
 # --- Lesson 3, exercise 5: attention written out, softmax by hand -------------------------
@@ -61,7 +82,7 @@ def attention_cases() -> list[tuple[str, tuple]]:
     return [
         ("one query (1, 4), three keys, no mask", (q1, k3, v3, None)),
         ("a batch (2, 12, 7, 32), the last 2 keys of sentence 2 masked", (q, k, v, keep)),
-        ("6 tokens, a causal mask", (big[0], big[1], big[2], torch.ones(6, 6, dtype=torch.bool).tril())),
+        ("6 tokens, a lower-triangular (causal) mask", (big[0], big[1], big[2], torch.ones(6, 6, dtype=torch.bool).tril())),
         ("6 tokens with scores in the hundreds (q and k times 30)", (30 * big[0], 30 * big[1], big[2], None)),
     ]
 

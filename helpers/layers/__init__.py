@@ -24,6 +24,7 @@ __all__, __getattr__, __dir__ = lazy_exports(__name__, {
     ],
     "exercises": [
         "MIXING_STEPS",
+        "check_causal_zeros",
         "check_feed_forward_parameters",
         "check_head_output",
         "check_layer_parameters",

@@ -1,14 +1,13 @@
 """Exercise checks of lesson 4 (inside a layer), in the notebook's order (see CHECKS at the end).
 
-Three kinds: predict before you run (exercises 1 and 2, in sections 2 and 3, just above the
-cell that shows the truth), write a function (exercise 3: one head, against the reference
-`compute.head_output` on random inputs), reasoning (4 and 5). `check_x.hint(2)` gives the
+Three kinds: predict before you run (exercises 1-3, in sections 2, 3 and 5, just above the
+cell that shows the truth), write a function (exercise 4: one head, against the reference
+`compute.head_output` on random inputs), reasoning (5 and 6). `check_x.hint(2)` gives the
 second, more explicit hint. Expected numbers are written out for this model (tests/layers/
 recomputes them from its weights), so a check other than exercise 3 never needs the model.
 """
 
-from helpers.attention.exercises import returns_none
-from helpers.attention.reference import makes_mistake
+from helpers.attention.reference import makes_mistake, returns_none
 from helpers.feedback import (
     Feedback,
     as_plain,
@@ -21,6 +20,7 @@ from helpers.feedback import (
 )
 from helpers.layers.reference import (
     ATTENTION_PARAMETERS,
+    CAUSAL_TOKENS,
     FEED_FORWARD_PARAMETERS,
     LAYER_NORM_PARAMETERS,
     LAYER_PARAMETERS,
@@ -94,6 +94,35 @@ def check_residual_change(answer) -> Feedback:
     if words in ("nothing", "none", "no change", "not at all"):
         return wrong("it does change: the residual adds the layer's input x back in, twice.")
     return wrong("answer with the words 'a little' or 'a lot'.")
+
+
+# --- Section 5, predict before you run: what the causal mask hides ------------------------
+
+@exercise(hints=["Draw the 16 x 16 grid: which (query, key) cells have the key after the query?",
+                 "Row i keeps keys 0..i, so it loses 16 - 1 - i keys: add that up for i = 0..15, "
+                 "or count the cells above the diagonal: n (n - 1) / 2."],
+          expected=("120",))
+def check_causal_zeros(answer) -> Feedback:
+    """Predict: how many of one head's 16 x 16 weights the causal mask sets to exactly 0."""
+    if (fb := unanswered(answer)) is not None:
+        return fb
+    n, answer = CAUSAL_TOKENS, _as_int(answer)
+    if answer is None:
+        return wrong("give one whole number: how many weights are exactly 0.")
+    if answer == n * (n - 1) // 2:
+        return right(f"{answer} of the {n * n} weights: every cell above the diagonal. "
+                     f"Token 0 keeps only itself (weight 1), the last token keeps all {n}.")
+    hints = {
+        n * (n + 1) // 2: "that counts the diagonal too: a token may always look at itself.",
+        n * n: "not every weight: each token still sees itself and the tokens before it.",
+        n * (n - 1): "that counts both sides of the diagonal; only the future (above it) is hidden.",
+        n * n // 2: "close: half the grid minus the diagonal's share; a token keeps itself.",
+        n - 1: "that is only the first token's row; every row but the last loses some keys.",
+        (n - 2) * (n - 3) // 2: "[CLS] and [SEP] are tokens too: count all 16.",
+        (n - 1) * (n - 2) // 2: f"count all {n} tokens: the sentence has {n} with [CLS] and [SEP].",
+        0: "the causal mask does hide something: every key that comes after the query.",
+    }
+    return wrong(hints.get(answer, f"count the cells above the diagonal of a {n} x {n} grid."))
 
 
 # --- Exercises at the end: one head by hand, where tokens mix, a layer's size --------------
@@ -182,6 +211,7 @@ def check_layer_parameters(answer) -> Feedback:
 CHECKS = (
     "check_feed_forward_parameters",
     "check_residual_change",
+    "check_causal_zeros",
     "check_head_output",
     "check_mixing_step",
     "check_layer_parameters",

@@ -8,7 +8,7 @@ import re
 import numpy as np
 import pytest
 import torch
-from exercise_harness import assert_specific_hints
+from exercise_harness import assert_specific_hints, generic_hint
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -27,7 +27,7 @@ def softmax(xs):
 
 def generic(check, *others):
     """The message a check gives an answer it does not recognise."""
-    odd = {ex.check_causal_zeros: 77, ex.check_previous_token_head: 5,
+    odd = {ex.check_unscaled_top_weight: "high", ex.check_previous_token_head: 5,
            ex.check_masked_weights: [0.5, 0.0, 0.5]}.get(check, [0.11, 0.22, 0.67])
     if check is ex.check_toy_output:
         odd = [1.0, 1.0]
@@ -44,7 +44,7 @@ def assert_specific(check, answer, contains, *others):
 
 
 def test_checks_are_listed_in_notebook_order():
-    assert ex.CHECKS == ("check_masked_weights", "check_causal_zeros", "check_toy_weights",
+    assert ex.CHECKS == ("check_masked_weights", "check_unscaled_top_weight", "check_toy_weights",
                          "check_toy_output", "check_attention_by_hand", "check_previous_token_head")
 
 
@@ -81,22 +81,33 @@ def test_masked_weights(model):
     assert_specific(c, "abc", "three numbers")
 
 
-# --- exercise 2: predict how many weights the causal mask zeroes --------------------------
+# --- exercise 2: predict the largest weight of unscaled scores at d = 384 -----------------
 
 
-def test_causal_zeros():
-    c, n = ex.check_causal_zeros, reference.CAUSAL_TOKENS
-    assert c(120).correct and c(np.int64(120)).correct and c(torch.tensor(120)).correct
-    assert_specific(c, n * (n + 1) // 2, "diagonal")
-    assert_specific(c, n * n, "not every weight")
-    assert_specific(c, n * (n - 1), "both sides")
-    assert_specific(c, n * n // 2, "half the grid")
-    assert_specific(c, n - 1, "first token's row")
-    assert_specific(c, (n - 1) * (n - 2) // 2, "all 16 tokens")  # off by one token
-    assert_specific(c, 0, "does hide")
-    assert_specific(c, 120.0, "whole number")  # a float
-    assert_specific(c, "120", "whole number")
-    assert_specific(c, True, "whole number")
+def test_unscaled_top_weight_is_the_notebooks_measurement():
+    """Section 5's seeded measurement, recomputed as the notebook's cell does it."""
+    generator = torch.Generator().manual_seed(0)
+    for dim in [4, 32, 384]:
+        qs = torch.randn(1000, 1, dim, generator=generator)
+        ks = torch.randn(1000, 10, dim, generator=generator)
+        top = torch.softmax((qs * ks).sum(-1), -1).max(-1).values.mean().item()
+    assert round(top, 3) == reference.UNSCALED_TOP_WEIGHT_384
+
+
+def test_unscaled_top_weight():
+    c = ex.check_unscaled_top_weight
+    assert c(0.95).correct and c(0.944).correct and c(1).correct and c(np.float32(0.9)).correct
+    assert c(torch.tensor(0.9)).correct
+    not_a_number = generic_hint(c, "high")
+    assert_specific_hints(c, {
+        "uniform": 0.1,
+        "the scaled value": 0.32,
+        "half": 0.6,
+        "more than 1": 1.5,
+        "negative": -0.2,
+    }, not_a_number)
+    for answer in ("0.95", [0.9], True, float("nan")):
+        assert c(answer).message == not_a_number
 
 
 # --- exercises 3 and 4: the toy by hand ----------------------------------------------------

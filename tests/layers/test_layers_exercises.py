@@ -21,8 +21,8 @@ D, INNER = 384, 1536
 
 
 def test_checks_are_listed_in_notebook_order():
-    assert ex.CHECKS == ("check_feed_forward_parameters", "check_residual_change", "check_head_output",
-                         "check_mixing_step", "check_layer_parameters")
+    assert ex.CHECKS == ("check_feed_forward_parameters", "check_residual_change", "check_causal_zeros",
+                         "check_head_output", "check_mixing_step", "check_layer_parameters")
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=ex.CHECKS)
@@ -76,7 +76,33 @@ def test_residual_change():
     }, generic_hint(c, "maybe"))
 
 
-# --- exercise 3: write one head -------------------------------------------------------------
+# --- exercise 3: predict how many weights the causal mask zeroes ---------------------------
+
+
+def test_causal_zeros():
+    c, n = ex.check_causal_zeros, reference.CAUSAL_TOKENS
+    assert c(120).correct and c(np.int64(120)).correct and c(torch.tensor(120)).correct
+    assert_specific_hints(c, {
+        "the diagonal counted": n * (n + 1) // 2,
+        "every weight": n * n,
+        "both sides of the diagonal": n * (n - 1),
+        "half the grid": n * n // 2,
+        "the first row only": n - 1,
+        "[CLS] and [SEP] left out": (n - 2) * (n - 3) // 2,
+        "off by one token": (n - 1) * (n - 2) // 2,
+        "nothing hidden": 0,
+    }, generic_hint(c, 77))
+    not_whole = c("120").message
+    assert "whole number" in not_whole and c(120.0).message == not_whole == c(True).message
+
+
+def test_the_sentence_has_causal_tokens(tokenizer):
+    from helpers.attention.reference import ATTENTION_EXAMPLE
+
+    assert len(tokenizer(ATTENTION_EXAMPLE)["input_ids"]) == reference.CAUSAL_TOKENS
+
+
+# --- exercise 4: write one head -------------------------------------------------------------
 
 
 def one_head(x, layer, head, mask=None, scale=True, bias=True, use_mask=True, dim=-1, out=True):
@@ -135,7 +161,7 @@ def test_head_output_cases_cover_masks_and_layers(model):
     assert "masked" in labels and "causal" in labels and "layer 5" in labels and "head 11" in labels
 
 
-# --- exercise 4: where tokens exchange information -----------------------------------------
+# --- exercise 5: where tokens exchange information -----------------------------------------
 
 
 def test_mixing_step():
@@ -167,7 +193,7 @@ def test_only_attention_mixes_tokens(model):
     assert (a["heads"] - b["heads"])[..., others, :].abs().max() > 1e-3
 
 
-# --- exercise 5: a whole layer's parameters --------------------------------------------------
+# --- exercise 6: a whole layer's parameters --------------------------------------------------
 
 
 def test_layer_parameters():

@@ -69,3 +69,10 @@ def test_the_numbers_quoted_in_the_prose_are_the_printed_ones():
     assert "the feed-forward block holds 1,181,568 weights and biases" in printed
     assert "1,181,568 weights and biases per layer" in prose
     assert re.search(r"changes its input by 5\d%", printed) and "about half of its size" in prose
+
+
+def test_the_causal_claims_are_printed():
+    text = "\n".join(output_text(c) for c in notebook().cells)
+    assert "weights set to exactly 0 by the causal mask: 120 of 256" in text
+    assert "bidirectional: 16 of 16 final vectors change: all" in text
+    assert "causal       :  3 of 16 final vectors change: ['tired', '.', '[SEP]']" in text
