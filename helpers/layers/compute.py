@@ -1,7 +1,8 @@
 """A whole encoder layer, and the whole encoder, reproduced from the model's weights.
 
-Lesson 4 (notebooks/04_inside_a_layer.ipynb), sections 1 (one head's output), 2-3 (one
-layer by hand), 4 (six layers from the ids) and the parameter counts of section 5. Every
+Lesson 4 (notebooks/04_inside_a_layer.ipynb), sections 2 (the heads' outputs), 3-4 (one
+layer by hand, with and without residuals), 5 (six layers from the ids), 6 (causal) and the
+parameter counts of the exercises. Every
 step is a matrix product, a softmax, a GELU or a LayerNorm applied to the weights stored in
 the model; nothing calls the model's own modules. The notebook writes the same steps out
 cell by cell; tests/layers/ checks that both equal the model's outputs.

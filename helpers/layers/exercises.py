@@ -1,6 +1,6 @@
 """Exercise checks of lesson 4 (inside a layer), in the notebook's order (see CHECKS at the end).
 
-Three kinds: predict before you run (exercises 1-3, in sections 2, 3 and 5, just above the
+Three kinds: predict before you run (exercises 1-3, in sections 3, 4 and 6, just above the
 cell that shows the truth), write a function (exercise 4: one head, against the reference
 `compute.head_output` on random inputs), reasoning (5 and 6). `check_x.hint(2)` gives the
 second, more explicit hint. Expected numbers are written out for this model (tests/layers/
@@ -42,7 +42,7 @@ def _words(answer) -> str | None:
     return " ".join(answer.lower().split()) if isinstance(answer, str) else None
 
 
-# --- Section 2, predict before you run: the feed-forward block's parameters ---------------
+# --- Section 3, predict before you run: the feed-forward block's parameters ---------------
 
 @exercise(hints=["Two Linear layers: 384 -> 1,536 and 1,536 -> 384. A Linear(n -> m) stores an "
                  "(m, n) weight matrix and m biases.",
@@ -70,7 +70,7 @@ def check_feed_forward_parameters(answer) -> Feedback:
     return wrong(hints.get(answer, "count each Linear's weight matrix (inputs x outputs) and its biases."))
 
 
-# --- Section 3, predict before you run: a layer without its residual connections -----------
+# --- Section 4, predict before you run: a layer without its residual connections -----------
 
 @exercise(hints=["Without the residual, the layer's output is built from the attention output "
                  "alone: the token's own vector x is never added back.",
@@ -96,7 +96,7 @@ def check_residual_change(answer) -> Feedback:
     return wrong("answer with the words 'a little' or 'a lot'.")
 
 
-# --- Section 5, predict before you run: what the causal mask hides ------------------------
+# --- Section 6, predict before you run: what the causal mask hides ------------------------
 
 @exercise(hints=["Draw the 16 x 16 grid: which (query, key) cells have the key after the query?",
                  "Row i keeps keys 0..i, so it loses 16 - 1 - i keys: add that up for i = 0..15, "

@@ -1,4 +1,4 @@
-"""Plots of lesson 4 (inside a layer): the diagram of one encoder layer (section 5)."""
+"""Plots of lesson 4 (inside a layer): the diagram of one encoder layer (section 7)."""
 
 import matplotlib as mpl
 

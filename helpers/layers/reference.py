@@ -10,7 +10,7 @@ import torch
 from helpers.layers.compute import head_output
 
 # The layer the lesson takes apart (as in lesson 3, section 7), and the length of lesson 3's
-# sentence (16 tokens with [CLS] and [SEP]) that section 5 masks causally.
+# sentence (16 tokens with [CLS] and [SEP]) that section 6 masks causally.
 LESSON_LAYER = 3
 CAUSAL_TOKENS = 16
 

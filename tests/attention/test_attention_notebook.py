@@ -57,10 +57,10 @@ def test_the_student_is_shown_how_to_ask_for_hint_2():
     assert ".hint(2)" in text and ".hint()" in text
 
 
-def test_the_mask_value_and_tolerances_are_printed():
+def test_the_tolerances_are_printed():
     text = "\n".join(output_text(c) for c in notebook().cells)
-    assert "the library's mask value: -3.4028234663852886e+38" in text
-    assert "all 72 heads, recomputed vs the model's: max difference < 1e-05" in text
+    assert "from scratch vs torch: max difference < 1e-05" in text
+    assert "padded batch, recomputed with the mask vs the model's: max difference < 1e-05" in text
 
 
 def test_the_layer_part_lives_in_lesson_4():
@@ -72,4 +72,4 @@ def test_the_layer_part_lives_in_lesson_4():
 def test_the_lesson_says_where_keys_and_values_come_from():
     text = "\n".join(c.source for c in notebook().cells if c.cell_type == "markdown")
     assert "computed, here and now, from the tokens of the sentence being read" in text
-    assert "torch.finfo(torch.float32).min" in text and "spotlight" in text
+    assert "spotlight" in text

@@ -54,6 +54,9 @@ def test_the_student_is_shown_how_to_ask_for_hint_2():
 def test_the_measured_differences_and_tolerance_are_printed():
     text = "\n".join(output_text(c) for c in notebook().cells)
     assert "layer 3's weights vs the model's out.attentions: max difference < 1e-05" in text
+    assert "the library's mask value: -3.4028234663852886e+38" in text
+    assert "layer 3 head 1, recomputed vs the model's: max difference < 1e-05" in text
+    assert "all 72 heads, recomputed vs the model's: max difference < 1e-05" in text
     assert re.search(r"layer 3 by hand vs the model's hidden_states\[4\]: max difference < 0.0001", text)
     assert re.search(r"six layers by hand: max difference below 1e-0[5-6]", text)
     assert "six layers by hand vs last_hidden_state: max difference < 0.0001" in text
@@ -76,3 +79,8 @@ def test_the_causal_claims_are_printed():
     assert "weights set to exactly 0 by the causal mask: 120 of 256" in text
     assert "bidirectional: 16 of 16 final vectors change: all" in text
     assert "causal       :  3 of 16 final vectors change: ['tired', '.', '[SEP]']" in text
+
+
+def test_the_lesson_names_the_library_mask_value():
+    text = "\n".join(c.source for c in notebook().cells if c.cell_type == "markdown")
+    assert "torch.finfo(torch.float32).min" in text and "not write $-\\infty$" in text
