@@ -206,8 +206,6 @@ CASES = [
          student_words, 30),
     Case("embeddings.vocabulary_neighbours", lambda c, ws: embeddings.vocabulary_neighbours(
         c.matrix[2000], c.tokenizer, c.matrix, exclude=tuple(ws)), student_words, 20),
-    Case("embeddings.token_states", lambda c, t: embeddings.token_states(t, c.tokenizer, c.model),
-         student_text, 5),
     Case("embeddings.contextual_vector",
          lambda c, t: embeddings.contextual_vector(t, "cat", c.tokenizer, c.model), student_text, 5),
     Case("embeddings.contextual_vector(word)",

@@ -1,9 +1,16 @@
 """Render the lessons, with their committed outputs, as reveal.js slides or as a static site.
 
-Usage (through make):  make slides   ->  slides/<lesson>.slides.html + slides/index.html
+Usage (through make):  make slides   ->  slides/<lesson>.slides.html (code and outputs),
+                                         slides/<lesson>.outputs.slides.html (outputs only),
+                                         slides/index.html
                        make site     ->  site/index.html, site/<lesson>.html, site/slides/...
+      python tools/build_web.py figures  ->  build/slide-figures/ (projector-sized plots)
 
-Nothing is executed: what readers see is what CI checked (strict nbval). Every script and
+`slides` and `site` execute nothing: every text output is what CI checked (strict nbval).
+Slides are laid out by tools/slide_plan.py (a slide per heading, subslides so that nothing
+is taller than the 1280x800 screen), with speaker notes from docs/instructor-guide.md
+(tools/slide_notes.py) and, where `figures` has run, plots redrawn at presentation size
+(tools/slide_figures.py explains why they cannot be made from the committed PNGs). Every script and
 style is served from ./assets (reveal.js and KaTeX, vendored in tools/web_assets/), so the
 pages work in a room with no network; nbconvert's default templates would load reveal.js,
 RequireJS, MathJax and the widget manager from CDNs. A live widget cannot run without a
@@ -18,7 +25,12 @@ import sys
 from pathlib import Path
 
 import nbformat
+import slide_figures
+import slide_notes
 from nbconvert import HTMLExporter, SlidesExporter
+from nbconvert.preprocessors import TagRemovePreprocessor
+from slide_cells import fold_details
+from slide_plan import HIDE_INPUT, plan
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = REPO / "notebooks"
@@ -61,29 +73,53 @@ def copy_assets(out: Path) -> None:
     shutil.copytree(ASSETS, out / "assets", dirs_exist_ok=True)
 
 
-def render_slides(path: Path, out: Path, assets: str) -> Path:
-    """One lesson as reveal.js slides in `out`; return the file written."""
+DECKS = {"full": ".slides.html", "outputs": ".outputs.slides.html"}
+
+
+def slide_notebook(path: Path, kind: str, notes: dict) -> tuple[nbformat.NotebookNode, int]:
+    """The lesson planned as slides of `kind`, with presentation figures where cached; and how
+    many of its plots are presentation-sized."""
     nb = nbformat.read(path, as_version=4)
+    nb, replaced = slide_figures.with_presentation_figures(nb, slide_figures.cached(path))
+    lesson = notes.get(path.name[:2])
+    return plan(nb, kind, slide_notes.assigner(lesson)), replaced
+
+
+def render_slides(path: Path, out: Path, assets: str, kind: str = "full",
+                  notes: dict | None = None) -> tuple[Path, int]:
+    """One lesson as reveal.js slides of `kind` in `out`; return the file written and how
+    many of its plots are presentation-sized."""
+    nb, replaced = slide_notebook(path, kind, slide_notes.parse() if notes is None else notes)
     exporter = SlidesExporter(
         template_name="course_slides",
         extra_template_basedirs=[str(TEMPLATES)],
         extra_template_paths=[str(TEMPLATES / "course_common")],
         reveal_url_prefix=f"{assets}/reveal.js",
         reveal_theme="white",
+        reveal_transition="none",
         reveal_width="1280",
         reveal_height="800",
         embed_images=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
     )
-    resources = {"course": {"assets": assets, "notebook": path.name}}
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(remove_input_tags={HIDE_INPUT}, enabled=True), enabled=True)
+    other = "outputs" if kind == "full" else "full"
+    resources = {"course": {"assets": assets, "notebook": path.name, "kind": kind,
+                            "other": f"{path.stem}{DECKS[other]}"}}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
-    target = out / f"{path.stem}.slides.html"
-    target.write_text(relink(body, ".slides.html"), encoding="utf-8")
-    return target
+    target = out / f"{path.stem}{DECKS[kind]}"
+    target.write_text(relink(body, DECKS[kind]), encoding="utf-8")
+    return target, replaced
 
 
 def render_page(path: Path, out: Path, previous: Path | None, following: Path | None) -> Path:
     """One lesson as a static page in `out` (links to its neighbours and its slides)."""
     nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = fold_details(cell.source)  # solutions stay folded
     exporter = HTMLExporter(
         template_name="course_site",
         extra_template_basedirs=[str(TEMPLATES)],
@@ -166,20 +202,28 @@ def build_slides(out: Path, notebooks: list[Path], assets: str = "assets") -> li
     out.mkdir(parents=True, exist_ok=True)
     if assets == "assets":
         copy_assets(out)
-    written, entries = [], []
+    written, entries, notes = [], [], slide_notes.parse()
     for path in notebooks:
-        target = render_slides(path, out, assets)
+        target, replaced = render_slides(path, out, assets, "full", notes)
+        outputs, _ = render_slides(path, out, assets, "outputs", notes)
         nb = nbformat.read(path, as_version=4)
-        entries.append(
-            {"page": target.name, "title": title_of(nb, path.stem), "summary": summary_of(nb)}
-        )
+        plots = sum("image/png" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", []))
+        if replaced < plots:
+            print(f"{path.name}: {plots - replaced} of {plots} plots at notebook size "
+                  "(run `python tools/build_web.py figures` for projector-sized ones)")
+        entries.append({
+            "page": target.name, "title": title_of(nb, path.stem), "summary": summary_of(nb),
+            "extra": f'<a href="{target.name}">code and outputs</a>'
+                     f'<a href="{outputs.name}">outputs only</a>'})
         written.append(target)
     write_index(
         out,
         entries,
         "How transformers read text: slides",
-        "One deck per lesson, with the outputs saved in the notebooks. Arrow keys move; "
-        "press S for speaker notes, F for full screen, Esc for an overview.",
+        "Two decks per lesson, with the outputs saved in the notebooks: one with the code, "
+        "one with the outputs only. Space or PageDown moves on (through every subslide); "
+        "press S for the speaker view with notes and timings, F for full screen, Esc for an "
+        "overview.",
     )
     return written
 
@@ -217,14 +261,21 @@ def build_site(out: Path, notebooks: list[Path]) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("kind", choices=["slides", "site"])
-    parser.add_argument("--out", type=Path, required=True, help="output folder (replaced)")
+    parser.add_argument("kind", choices=["slides", "site", "figures"])
+    parser.add_argument("--out", type=Path, help="output folder (replaced)")
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: notebooks/NN_*.ipynb")
-    args = parser.parse_args(argv)
+    args = parser.parse_intermixed_args(argv)
     notebooks = args.notebooks or lessons()
     if not notebooks:
         print("no lesson notebooks found", file=sys.stderr)
         return 1
+    if args.kind == "figures":
+        ran = slide_figures.refresh(notebooks)
+        print(f"figures: {len(ran)} lessons run in presentation style, "
+              f"{len(notebooks) - len(ran)} up to date (in {slide_figures.CACHE})")
+        return 0
+    if args.out is None:
+        parser.error("--out is required for slides and site")
     shutil.rmtree(args.out, ignore_errors=True)
     build = build_slides if args.kind == "slides" else build_site
     written = build(args.out, notebooks)

@@ -191,3 +191,29 @@ def plot_profiles(profiles, ax=None, title="meaning profiles"):
     return ax
 
 
+def plot_position_similarity(similarities, ax=None, title="cosine between position embeddings"):
+    """Draw the (p, p) cosine similarities of the first p position embeddings as a heatmap,
+    position 0 ([CLS]) at the top left. Returns the axes."""
+    ax = new_axes(ax, figsize=(6.5, 5.5))
+    similarities = np.asarray(similarities, dtype=float)
+    image = ax.imshow(similarities, cmap="viridis", vmin=-1.0, vmax=1.0)
+    ax.grid(False)
+    ax.set_xlabel("position")
+    ax.set_ylabel("position")
+    ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.03, label="cosine similarity")
+    ax.set_title(title)
+    return ax
+
+
+def plot_position_distance(mean_by_distance, ax=None, title="mean cosine by distance"):
+    """Draw the mean cosine between position rows k apart, for k = 1, 2, ... (a 1D sequence).
+
+    Returns the axes."""
+    ax = new_axes(ax, figsize=(6.5, 4.5))
+    values = np.asarray(mean_by_distance, dtype=float)
+    ax.plot(np.arange(1, len(values) + 1), values, color=GROUP_COLOURS[0])
+    ax.axhline(0, color="black", linewidth=0.8)
+    ax.set_xlabel("distance between positions (tokens)")
+    ax.set_ylabel("mean cosine similarity")
+    ax.set_title(title)
+    return ax

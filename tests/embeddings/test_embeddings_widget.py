@@ -13,7 +13,6 @@ from helpers.embeddings.compute import (
     Exploration,
     PlacedWord,
     build_word_map,
-    course_encoder,
     explore_words,
     parse_word_list,
 )
@@ -36,13 +35,13 @@ ODD_TEXT = st.one_of(
 
 
 @pytest.fixture(scope="module")
-def word_map():
-    return build_word_map(*course_encoder())
+def word_map(tokenizer, model):
+    return build_word_map(tokenizer, model)
 
 
 @pytest.fixture(scope="module")
-def explorer(word_map):
-    return EmbeddingExplorer(*course_encoder(), word_map=word_map)
+def explorer(tokenizer, model, word_map):
+    return EmbeddingExplorer(tokenizer, model, word_map=word_map)
 
 
 # --- parsing ---------------------------------------------------------------------
@@ -230,6 +229,6 @@ def test_fast_canvas_falls_back_to_a_full_draw_outside_the_frame(word_map):
 def test_broken_characters_become_replacement_characters(word_map):
     words, messages = parse_word_list("cat, \ud800, dog\udfff")
     assert words == ["cat", "\ufffd", "dog\ufffd"]
-    assert any("broken halves" in m for m in messages)
+    assert any("lone surrogate" in m and "\ufffd" in m for m in messages)
     result = explore_words("cat, \ud800", word_map)
     assert [p.word for p in result.placed] == ["cat"]

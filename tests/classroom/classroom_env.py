@@ -1,0 +1,20 @@
+"""What the classroom tests share: the clone's root, and the environment of a fresh machine."""
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+NETGUARD = ROOT / "tests" / "netguard"
+COURSE_ENV = {
+    "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "HF_HUB_DISABLE_PROGRESS_BARS": "1",
+    "HF_HUB_DISABLE_TELEMETRY": "1", "TRANSFORMERS_VERBOSITY": "error",
+    "TOKENIZERS_PARALLELISM": "false", "PYTHONHASHSEED": "0",
+    "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+}
+
+
+def clean_env(**extra) -> dict:
+    """The environment of a fresh machine: no clone on PYTHONPATH (only the network guard),
+    no venv activated, the course's quiet offline variables."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME")}
+    return {**env, **COURSE_ENV, "PYTHONPATH": str(NETGUARD), **extra}
