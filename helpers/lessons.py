@@ -17,7 +17,8 @@ class Lesson:
     model_kind: str = "encoder"
 
     def module(self, name: str) -> ModuleType:
-        """Import and return this lesson's `compute`, `plots`, `widget` or `exercises` module."""
+        """Import and return this lesson's `compute`, `plots`, `widget` or `exercises` module
+        (`widget` only for a lesson whose entry names a widget)."""
         return importlib.import_module(f"{self.package}.{name}")
 
     def widget_class(self) -> type | None:
@@ -37,5 +38,6 @@ LESSONS = (
     Lesson("01_tokenization", "helpers.tokens", "TokenizerPlayground"),
     Lesson("02_embeddings", "helpers.embeddings", "EmbeddingExplorer"),
     Lesson("03_attention", "helpers.attention", "AttentionExplorer"),
+    Lesson("04_inside_a_layer", "helpers.layers"),
     Lesson("04_freezing", "helpers.training", "FreezingPanel", "classifier"),
 )

@@ -1,4 +1,4 @@
-"""Lesson 3: attention (compute, layer, reference, plots, widget, exercises)."""
+"""Lesson 3: attention (notebooks/03_attention.ipynb): compute, reference, plots, widget, exercises."""
 
 from helpers._lazy import lazy_exports
 
@@ -24,15 +24,6 @@ __all__, __getattr__, __dir__ = lazy_exports(__name__, {
         "split_heads",
         "strongest_heads",
     ],
-    "layer": [
-        "embeddings_by_hand",
-        "encoder_by_hand",
-        "head_output",
-        "layer_by_hand",
-        "layer_norm",
-        "layer_parts",
-        "linear",
-    ],
     "reference": [
         "ATTENTION_EXAMPLE",
         "ATTENTION_PAIR",
@@ -46,7 +37,6 @@ __all__, __getattr__, __dir__ = lazy_exports(__name__, {
         "attention_bars",
         "attention_head_grid",
         "attention_heatmap",
-        "layer_diagram",
     ],
     "widget": [
         "AttentionExplorer",
@@ -55,11 +45,11 @@ __all__, __getattr__, __dir__ = lazy_exports(__name__, {
         "attention_view_title",
     ],
     "exercises": [
-        "check_causal_zeros",
-        "check_head_output",
+        "check_attention_by_hand",
         "check_masked_weights",
         "check_previous_token_head",
         "check_toy_output",
         "check_toy_weights",
+        "check_unscaled_top_weight",
     ],
 })

@@ -1,9 +1,10 @@
 """Attention: the formula, masks, the real model's weights, and statistics about its heads.
 
-Lesson 3, sections 3-4 (the formula and masks), 7-10 (the real model's heads, padding and
-causal masks) and 13-15 (what the heads do). The notebook writes the formula out by hand;
-these are the tested versions that the widget, the checks and the tests use. The rest of a
-layer (values, output projection, feed-forward) is in helpers/attention/layer.py.
+Lesson 3, sections 3-4 (the formula and masks), 7-8 (the real model's heads, padding) and
+9-11 (what the heads do); lesson 4, sections 1 (the weights recomputed) and 6 (causal masks).
+The notebook writes the formula out by hand; these are the tested versions that the widget,
+the checks and the tests use. The rest of a layer (values, output projection, feed-forward)
+is in helpers/layers/.
 """
 
 import math

@@ -1,6 +1,6 @@
 """Exercise checks of lesson 3 (attention), in the notebook's order (see CHECKS at the end).
 
-Two predict-before-you-run exercises sit in the lesson's body (sections 4 and 10), just
+Two predict-before-you-run exercises sit in the lesson's body (sections 4 and 5), just
 above the cell that shows the truth; the others are at the end. Each check is decorated with
 its ladder of hints: `check_toy_weights.hint(2)` gives the second, more explicit one.
 """
@@ -10,7 +10,6 @@ import numbers
 import operator
 
 from helpers.attention.reference import (
-    CAUSAL_TOKENS,
     COURSE_HEADS,
     NEXT_TOKEN_HEAD,
     PREVIOUS_TOKEN_HEAD_LAYER_0,
@@ -19,12 +18,23 @@ from helpers.attention.reference import (
     TOY_KITTEN,
     TOY_PUPPY,
     TOY_VALUES,
-    head_output_cases,
-    head_output_mistakes,
+    UNSCALED_TOP_WEIGHT_384,
+    attention_cases,
+    attention_mistakes,
     makes_mistake,
-    reference_head_output,
+    reference_attention,
+    returns_none,
+    returns_pair,
 )
-from helpers.feedback import Feedback, compare_with_reference, exercise, right, unanswered, wrong
+from helpers.feedback import (
+    Feedback,
+    as_plain,
+    compare_with_reference,
+    exercise,
+    right,
+    unanswered,
+    wrong,
+)
 
 
 def _softmax(xs: list[float]) -> list[float]:
@@ -131,36 +141,35 @@ def check_masked_weights(answer) -> Feedback:
     return wrong("scaled scores [1.0, 0.5, 0.0]; dog's becomes -inf; softmax over the rest.")
 
 
-# --- Section 10, predict before you run: what the causal mask hides -----------------------
+# --- Section 5, predict before you run: softmax of unscaled scores at d = 384 --------------
 
-@exercise(hints=["Draw the 16 x 16 grid: which (query, key) cells have the key after the query?",
-                 "Row i keeps keys 0..i, so it loses 16 - 1 - i keys: add that up for i = 0..15, "
-                 "or count the cells above the diagonal: n (n - 1) / 2."],
-          expected=("120",))
-def check_causal_zeros(answer) -> Feedback:
-    """Predict: how many of one head's 16 x 16 weights the causal mask sets to exactly 0."""
+@exercise(hints=["At d = 384 the unscaled scores are about 20 apart (their spread grows like "
+                 "sqrt(d)). What does softmax do with two scores 20 apart?",
+                 "e^20 is about 500 million: the key with the largest score takes almost everything. "
+                 "Uniform over 10 keys would be 0.1."],
+          expected=(f"{UNSCALED_TOP_WEIGHT_384:.3f}",))
+def check_unscaled_top_weight(answer) -> Feedback:
+    """Predict: the mean largest weight of softmax over 10 random keys, unscaled scores, d = 384."""
     if (fb := unanswered(answer)) is not None:
         return fb
-    n, answer = CAUSAL_TOKENS, _as_int(answer)
-    if answer is None:
-        return wrong("give one whole number: how many weights are exactly 0.")
-    if answer == n * (n - 1) // 2:
-        return right(f"{answer} of the {n * n} weights: every cell above the diagonal. "
-                     f"Token 0 keeps only itself (weight 1), the last token keeps all {n}.")
-    hints = {
-        n * (n + 1) // 2: "that counts the diagonal too: a token may always look at itself.",
-        n * n: "not every weight: each token still sees itself and the tokens before it.",
-        n * (n - 1): "that counts both sides of the diagonal; only the future (above it) is hidden.",
-        n * n // 2: "close: half the grid minus the diagonal's share; a token keeps itself.",
-        n - 1: "that is only the first token's row; every row but the last loses some keys.",
-        (n - 2) * (n - 3) // 2: "[CLS] and [SEP] are tokens too: count all 16.",
-        (n - 1) * (n - 2) // 2: f"count all {n} tokens: the sentence has {n} with [CLS] and [SEP].",
-        0: "the causal mask does hide something: every key that comes after the query.",
-    }
-    return wrong(hints.get(answer, f"count the cells above the diagonal of a {n} x {n} grid."))
+    answer = as_plain(answer)  # a NumPy or torch number counts
+    if isinstance(answer, bool) or not isinstance(answer, numbers.Real) or math.isnan(answer):
+        return wrong("give one number between 0 and 1: the average largest weight of the 10.")
+    value = float(answer)
+    if 0.85 <= value <= 1.0:
+        return right(f"measured {UNSCALED_TOP_WEIGHT_384:.3f}: the softmax is saturated, nearly a hard "
+                     "look-up on one key (and never exactly 1).")
+    if value > 1.0 or value < 0.0:
+        return wrong("a weight is between 0 and 1: the 10 weights of a query add up to 1.")
+    if value <= 0.15:
+        return wrong("that is about the uniform weight 1/10; scores 20 apart are far from equal.")
+    if value <= 0.5:
+        return wrong("that is about what the scaled scores give (about 0.3); without scaling the "
+                     "scores are spread sqrt(384), about 20 times wider.")
+    return wrong("larger still: a score gap of 20 is a factor e^20, about 500 million, between two weights.")
 
 
-# --- Exercises at the end: the toy by hand, one head by hand, a head's role ----------------
+# --- Exercises at the end: the toy by hand, attention by hand, a head's role --------------
 
 @exercise(hints=["Three dot products with puppy = [1, 1, 0, 1], each divided by sqrt(4) = 2, then softmax.",
                  "The scaled scores are [1.0, 1.0, 0.5]; softmax: exp(s) / (2 exp(1) + exp(0.5))."],
@@ -216,29 +225,26 @@ def check_toy_output(answer) -> Feedback:
     return wrong("multiply each value by its weight (from exercise 3) and add the three products.")
 
 
-def _returns_none(function, args) -> bool:
-    """True if `function(*args)` runs and returns None (a body still `...`, or no return)."""
-    try:
-        return function(*args) is None
-    except Exception:  # compare_with_reference reports the error with the input's name
-        return False
-
-
-@exercise(hints=["Slice the query, key and value weights to this head's 32 rows, then use the formula of section 3.",
-                 "cols = slice(head * 32, (head + 1) * 32); q = x @ W_Q[cols].T + b_Q[cols] (same for k, v); "
-                 "scores = q @ k.T / sqrt(32); masked keys -> -inf; softmax(scores, -1) @ v."],
-          expected=())
-def check_head_output(answer, model) -> Feedback:
-    """Write a function: one head's output (seq, 32) from the hidden state x (seq, 384)."""
-    cases = head_output_cases(model)
-    if callable(answer) and _returns_none(answer, cases[0][1]):
-        return Feedback(None, "one_head returns nothing yet: replace the ... with your code, "
-                              "ending with `return` and the head's output, then run the cell again.")
-    feedback = compare_with_reference(answer, reference_head_output, cases, atol=1e-4,
-                                      name="one_head")
+@exercise(hints=["Section 3's my_attention with its softmax written out: exp(scores) divided by "
+                 "their sum over the keys. One input has scores in the hundreds, where e^s overflows: "
+                 "softmax does not change if you subtract the same number from a whole row.",
+                 "scores = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1]); masked -> -inf; "
+                 "scores = scores - scores.amax(-1, keepdim=True); e = scores.exp(); "
+                 "return e / e.sum(-1, keepdim=True) @ v."],
+          expected=("scores - scores.amax(-1, keepdim=True)",))
+def check_attention_by_hand(answer) -> Feedback:
+    """Write a function: attention's output (..., n, d_v) with the softmax written out."""
+    cases = attention_cases()
+    if callable(answer) and returns_none(answer, cases[0][1]):
+        return Feedback(None, "attention_by_hand returns nothing yet: replace the ... with your "
+                              "code, ending with `return` and the output, then run the cell again.")
+    if callable(answer) and returns_pair(answer, cases[0][1]):
+        return wrong("return only the output, weights @ v (a tensor), not (output, weights).")
+    feedback = compare_with_reference(answer, reference_attention, cases, atol=1e-4,
+                                      name="attention_by_hand")
     if feedback.correct is not False or not callable(answer):
         return feedback
-    for mistake, hint in head_output_mistakes():
+    for mistake, hint in attention_mistakes():
         if makes_mistake(answer, mistake, cases):
             return wrong(hint)
     return feedback
@@ -273,9 +279,9 @@ def check_previous_token_head(answer) -> Feedback:
 # Every check of this lesson, in the notebook's order (helpers.LESSONS reads it).
 CHECKS = (
     "check_masked_weights",
-    "check_causal_zeros",
+    "check_unscaled_top_weight",
     "check_toy_weights",
     "check_toy_output",
-    "check_head_output",
+    "check_attention_by_hand",
     "check_previous_token_head",
 )

@@ -1,4 +1,4 @@
-"""The explorer's three figures (lesson 3, section 16): one sentence, two sentences side by
+"""The explorer's three figures (lesson 3, section 12): one sentence, two sentences side by
 side, and one token's attention in every layer and head.
 
 Each is a matplotlib Figure outside pyplot (nothing leaks into the notebook). Its static parts

@@ -1,4 +1,4 @@
-"""Token labels painted straight onto the explorer's pixels with PIL (lesson 3, section 16).
+"""Token labels painted straight onto the explorer's pixels with PIL (lesson 3, section 12).
 
 Measured with cProfile: laying out and rendering tick-label text was most of what a new
 sentence cost the explorer in matplotlib (about 0.7 ms a label, 50 to 100 labels a figure).

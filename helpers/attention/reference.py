@@ -1,13 +1,12 @@
 """Facts lesson 3, its checks and its tests share, defined once: the example sentences, the toy
 look-up, the heads the lesson names, and the inputs the write-a-function exercise is checked on
 (with the common mistakes it recognises). tests/attention/ recomputes every fact from the model.
+Lesson 4 (helpers/layers) reuses the sentence and `makes_mistake`.
 """
 
 import math
 
 import torch
-
-from helpers.attention.layer import head_output
 
 ATTENTION_EXAMPLE = "The animal didn't cross the street because it was too tired."
 ATTENTION_PAIR = (ATTENTION_EXAMPLE, ATTENTION_EXAMPLE.replace("tired", "wide"))
@@ -18,61 +17,14 @@ TOY_VALUES = {"cat": [4, 0], "dog": [4, 0], "car": [0, 4]}
 TOY_PUPPY = [1, 1, 0, 1]
 TOY_KITTEN = [1, 1, 0, 0]
 
+# Section 5: the mean largest weight of softmax over 10 random keys, unscaled scores, d = 384
+# (the notebook's seeded measurement; tests/attention/ recomputes it).
+UNSCALED_TOP_WEIGHT_384 = 0.944
+
 # On ATTENTION_EXAMPLE (16 tokens with [CLS] and [SEP]) with the course model (12 heads a layer):
-CAUSAL_TOKENS = 16
 COURSE_HEADS = 12
 PREVIOUS_TOKEN_HEAD_LAYER_0 = 2
 NEXT_TOKEN_LAYER, NEXT_TOKEN_HEAD, PREVIOUS_TOKEN_HEAD_LAYER_1 = 1, 8, 9
-
-
-def reference_head_output(x, layer, head, mask=None):
-    """The course's one head (helpers.attention.layer.head_output): (seq, d_head)."""
-    with torch.no_grad():
-        return head_output(x, layer, head, mask)
-
-
-def head_output_cases(model) -> list[tuple[str, tuple]]:
-    """Return (label, (x, layer, head, mask)) inputs: random hidden states of several lengths,
-    first and last layers and heads, a padding mask and a causal mask."""
-    gen = torch.Generator().manual_seed(3)
-    hidden, layers = model.config.hidden_size, model.encoder.layer
-    last_layer, last_head = len(layers) - 1, model.config.num_attention_heads - 1
-    x5, x9 = torch.randn(5, hidden, generator=gen), torch.randn(9, hidden, generator=gen)
-    keep = torch.tensor([True] * 7 + [False] * 2)
-    return [
-        ("random x (5 tokens), layer 0, head 0, no mask", (x5, layers[0], 0, None)),
-        (f"random x (9 tokens), layer {last_layer}, head {last_head}, no mask",
-         (x9, layers[last_layer], last_head, None)),
-        ("random x (9 tokens), layer 3, head 1, the last 2 keys masked", (x9, layers[3], 1, keep)),
-        ("random x (5 tokens), layer 2, head 5, a causal mask",
-         (x5, layers[2], 5, torch.ones(5, 5, dtype=torch.bool).tril())),
-    ]
-
-
-def _head_variant(scaled=True, bias=True, use_mask=True, rows=True, softmax_dim=-1, weights=False):
-    """Return a one-head function that makes the given mistakes (all False: the right one)."""
-
-    def one_head(x, layer, head, mask=None):
-        sa = layer.attention.self
-        d = sa.attention_head_size
-        cols = slice(head * d, (head + 1) * d)
-
-        def project(m):
-            w = m.weight[cols].T if rows else m.weight[:, cols]
-            return x @ w + (m.bias[cols] if bias else 0)
-
-        q, k, v = project(sa.query), project(sa.key), project(sa.value)
-        scores = q @ k.T / (math.sqrt(d) if scaled else 1.0)
-        if mask is not None and use_mask:
-            scores = scores.masked_fill(~mask, float("-inf"))
-        w = torch.softmax(scores, dim=softmax_dim)
-        return w if weights else w @ v
-
-    def run(*args):
-        with torch.no_grad():
-            return one_head(*args)
-
-    return run
 
 
 def makes_mistake(student, mistake, cases) -> bool:
@@ -89,15 +41,80 @@ def makes_mistake(student, mistake, cases) -> bool:
     return True
 
 
-def head_output_mistakes() -> list[tuple[object, str]]:
-    """Return (function making one mistake, the hint for it), for check_head_output."""
+def returns_none(function, args) -> bool:
+    """True if `function(*args)` runs and returns None (a body still `...`, or no return).
+    Lesson 4's write-a-function check uses it too."""
+    try:
+        return function(*args) is None
+    except Exception:  # compare_with_reference reports the error with the input's name
+        return False
+
+
+def returns_pair(function, args) -> bool:
+    """True if `function(*args)` returns a pair (output, weights), as section 3's my_attention."""
+    try:
+        result = function(*args)
+    except Exception:
+        return False
+    return isinstance(result, tuple) and len(result) == 2
+
+
+# --- Lesson 3, exercise 5: attention written out, softmax by hand -------------------------
+
+def reference_attention(q, k, v, mask=None):
+    """The course's attention output softmax(q k^T / sqrt(d)) v, shape (..., n, d_v)."""
+    from helpers.attention.compute import attention
+
+    with torch.no_grad():
+        return attention(q, k, v, mask)[0]
+
+
+def attention_cases() -> list[tuple[str, tuple]]:
+    """Return (label, (q, k, v, mask)) inputs: one query, a batch of heads with a padding mask,
+    a causal mask, and scores so large that exp() overflows float32 unless each row's largest
+    score is subtracted first."""
+    gen = torch.Generator().manual_seed(5)
+    q1, k3, v3 = (torch.randn(*shape, generator=gen) for shape in ((1, 4), (3, 4), (3, 2)))
+    q, k, v = torch.randn(3, 2, 12, 7, 32, generator=gen).unbind(0)  # (batch, heads, tokens, d)
+    keep = torch.ones(2, 1, 7, 7, dtype=torch.bool)
+    keep[1, :, :, 5:] = False
+    big = torch.randn(3, 6, 8, generator=gen).unbind(0)
     return [
-        (_head_variant(scaled=False), "your scores are not scaled: divide q @ k.T by sqrt(32)."),
-        (_head_variant(bias=False), "add the biases too: q = x @ W_Q[cols].T + b_Q[cols] (and for k, v)."),
-        (_head_variant(use_mask=False), "your function ignores the mask: set masked scores to -inf "
-                                        "before the softmax (scores.masked_fill(~mask, float('-inf')))."),
-        (_head_variant(rows=False), "a torch Linear stores its weight as (out, in): this head's "
-                                    "outputs are rows W[cols], used as x @ W[cols].T."),
-        (_head_variant(softmax_dim=0), "softmax over the keys, the last axis: torch.softmax(scores, dim=-1)."),
-        (_head_variant(weights=True), "those are the weights; the head's output is weights @ v."),
+        ("one query (1, 4), three keys, no mask", (q1, k3, v3, None)),
+        ("a batch (2, 12, 7, 32), the last 2 keys of sentence 2 masked", (q, k, v, keep)),
+        ("6 tokens, a lower-triangular (causal) mask", (big[0], big[1], big[2], torch.ones(6, 6, dtype=torch.bool).tril())),
+        ("6 tokens with scores in the hundreds (q and k times 30)", (30 * big[0], 30 * big[1], big[2], None)),
+    ]
+
+
+def _attention_variant(scaled=True, use_mask=True, stable=True, axis=-1, weights=False):
+    """Return an attention function that makes the given mistakes (all defaults: the right one)."""
+
+    def run(q, k, v, mask=None):
+        with torch.no_grad():
+            scores = q @ k.transpose(-2, -1) / (math.sqrt(q.shape[-1]) if scaled else 1.0)
+            if mask is not None and use_mask:
+                scores = scores.masked_fill(~mask, float("-inf"))
+            if stable:
+                scores = scores - scores.amax(axis, keepdim=True)
+            exps = scores.exp()
+            w = exps / exps.sum(axis, keepdim=True)
+            return w if weights else w @ v
+
+    return run
+
+
+def attention_mistakes() -> list[tuple[object, str]]:
+    """Return (function making one mistake, the hint for it), for check_attention_by_hand."""
+    return [
+        (_attention_variant(stable=False), "exp() overflows on large scores (e^89 is already inf "
+                                           "in float32, and inf / inf is nan): subtract each row's "
+                                           "largest score first, scores - scores.amax(-1, keepdim=True)."),
+        (_attention_variant(scaled=False), "your scores are not scaled: divide q @ k^T by sqrt(d), "
+                                           "d = q.shape[-1]."),
+        (_attention_variant(use_mask=False), "your function ignores the mask: set masked scores to "
+                                             "-inf before the softmax (scores.masked_fill(~mask, float('-inf')))."),
+        (_attention_variant(axis=-2), "the weights of one query must add up to 1 over the keys, the "
+                                      "last axis: sum (and take the max) over dim=-1."),
+        (_attention_variant(weights=True), "those are the weights; attention returns weights @ v."),
     ]

@@ -1,4 +1,4 @@
-"""The attention explorer of lesson 3 (section 16): one sentence, two side by side, or one
+"""The attention explorer of lesson 3 (section 12): one sentence, two side by side, or one
 token in every layer. The figures it draws are in helpers/attention/figures.py."""
 
 import ipywidgets as widgets

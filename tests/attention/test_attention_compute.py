@@ -20,6 +20,7 @@ from helpers.attention.plots import (
     attention_head_grid,
     attention_heatmap,
 )
+from helpers.layers.reference import CAUSAL_TOKENS
 
 SENTENCE = reference.ATTENTION_EXAMPLE
 
@@ -301,7 +302,7 @@ def test_causal_and_padding_masks():
 
 def test_causal_mask_on_the_lesson_sentence(model, tokenizer, sentence_run):
     n = len(sentence_run.tokens)
-    assert n == reference.CAUSAL_TOKENS
+    assert n == CAUSAL_TOKENS  # lesson 4, section 6 masks this sentence causally
     x = torch.randn(n, 32, generator=torch.Generator().manual_seed(1))
     _, weights = att.attention(x, x, x, att.causal_mask(n))
     assert int((weights == 0).sum()) == n * (n - 1) // 2
@@ -320,7 +321,7 @@ def stats(sentence_run):
     return att.head_statistics(sentence_run.weights, sentence_run.tokens)
 
 
-def test_head_role_claims_of_section_14(stats):
+def test_head_role_claims_of_section_10(stats):
     per_layer = stats.groupby("layer").mean()
     assert stats.loc[(0, 2), "to previous"] > 0.95
     assert (per_layer["to [CLS]"].iloc[1:] > 0.35).all() and (per_layer["to [CLS]"].iloc[1:] < 0.61).all()
@@ -341,7 +342,7 @@ def test_strongest_heads_and_roles(stats):
     assert att.head_role(stats.loc[(1, reference.PREVIOUS_TOKEN_HEAD_LAYER_1)]) != "prev"
 
 
-def test_it_animal_claims_of_section_15(model, tokenizer, sentence_run):
+def test_it_animal_claims_of_section_11(model, tokenizer, sentence_run):
     run, wide = sentence_run, att.run_attention(model, tokenizer, reference.ATTENTION_PAIR[1])
     to_animal, to_street = (att.attention_between(run.weights, run.tokens, "it", w) for w in ("animal", "street"))
     wide_animal, wide_street = (att.attention_between(wide.weights, wide.tokens, "it", w) for w in ("animal", "street"))
@@ -363,7 +364,7 @@ def test_compute_and_layer_load_no_plotting_or_widgets():
     import subprocess
     import sys
 
-    code = ("import sys, helpers.attention.compute, helpers.attention.layer, helpers.attention.reference, "
+    code = ("import sys, helpers.attention.compute, helpers.attention.reference, "
             "helpers.attention.exercises; print(sorted(m for m in ('matplotlib', 'IPython', 'ipywidgets') "
             "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

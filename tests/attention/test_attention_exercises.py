@@ -3,10 +3,12 @@ tensor, NumPy or torch integer); each common wrong answer gets its own hint (not
 one, never "Correct"); every check has a ladder of two hints; none raises."""
 
 import math
+import re
 
 import numpy as np
 import pytest
 import torch
+from exercise_harness import assert_specific_hints, generic_hint
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -25,12 +27,12 @@ def softmax(xs):
 
 def generic(check, *others):
     """The message a check gives an answer it does not recognise."""
-    odd = {ex.check_causal_zeros: 77, ex.check_previous_token_head: 5,
+    odd = {ex.check_unscaled_top_weight: "high", ex.check_previous_token_head: 5,
            ex.check_masked_weights: [0.5, 0.0, 0.5]}.get(check, [0.11, 0.22, 0.67])
     if check is ex.check_toy_output:
         odd = [1.0, 1.0]
-    if check is ex.check_head_output:
-        return check(lambda x, layer, head, mask=None: torch.zeros(len(x), 32), *others).message
+    if check is ex.check_attention_by_hand:
+        return check(lambda q, k, v, mask=None: torch.zeros(*q.shape[:-1], v.shape[-1])).message
     return check(odd).message
 
 
@@ -42,8 +44,8 @@ def assert_specific(check, answer, contains, *others):
 
 
 def test_checks_are_listed_in_notebook_order():
-    assert ex.CHECKS == ("check_masked_weights", "check_causal_zeros", "check_toy_weights",
-                         "check_toy_output", "check_head_output", "check_previous_token_head")
+    assert ex.CHECKS == ("check_masked_weights", "check_unscaled_top_weight", "check_toy_weights",
+                         "check_toy_output", "check_attention_by_hand", "check_previous_token_head")
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=ex.CHECKS)
@@ -55,10 +57,9 @@ def test_every_check_has_a_ladder_of_two_hints(check):
     assert check.hint(9).level == 2  # asking too far gives the last hint
 
 
-def test_checks_wait_for_an_answer(model):
+def test_checks_wait_for_an_answer():
     for check in CHECKS:
-        others = (model,) if check is ex.check_head_output else ()
-        assert check(..., *others).correct is None
+        assert check(...).correct is None
 
 
 # --- exercise 1: predict the weights with dog masked ------------------------------------
@@ -80,22 +81,33 @@ def test_masked_weights(model):
     assert_specific(c, "abc", "three numbers")
 
 
-# --- exercise 2: predict how many weights the causal mask zeroes --------------------------
+# --- exercise 2: predict the largest weight of unscaled scores at d = 384 -----------------
 
 
-def test_causal_zeros():
-    c, n = ex.check_causal_zeros, reference.CAUSAL_TOKENS
-    assert c(120).correct and c(np.int64(120)).correct and c(torch.tensor(120)).correct
-    assert_specific(c, n * (n + 1) // 2, "diagonal")
-    assert_specific(c, n * n, "not every weight")
-    assert_specific(c, n * (n - 1), "both sides")
-    assert_specific(c, n * n // 2, "half the grid")
-    assert_specific(c, n - 1, "first token's row")
-    assert_specific(c, (n - 1) * (n - 2) // 2, "all 16 tokens")  # off by one token
-    assert_specific(c, 0, "does hide")
-    assert_specific(c, 120.0, "whole number")  # a float
-    assert_specific(c, "120", "whole number")
-    assert_specific(c, True, "whole number")
+def test_unscaled_top_weight_is_the_notebooks_measurement():
+    """Section 5's seeded measurement, recomputed as the notebook's cell does it."""
+    generator = torch.Generator().manual_seed(0)
+    for dim in [4, 32, 384]:
+        qs = torch.randn(1000, 1, dim, generator=generator)
+        ks = torch.randn(1000, 10, dim, generator=generator)
+        top = torch.softmax((qs * ks).sum(-1), -1).max(-1).values.mean().item()
+    assert round(top, 3) == reference.UNSCALED_TOP_WEIGHT_384
+
+
+def test_unscaled_top_weight():
+    c = ex.check_unscaled_top_weight
+    assert c(0.95).correct and c(0.944).correct and c(1).correct and c(np.float32(0.9)).correct
+    assert c(torch.tensor(0.9)).correct
+    not_a_number = generic_hint(c, "high")
+    assert_specific_hints(c, {
+        "uniform": 0.1,
+        "the scaled value": 0.32,
+        "half": 0.6,
+        "more than 1": 1.5,
+        "negative": -0.2,
+    }, not_a_number)
+    for answer in ("0.95", [0.9], True, float("nan")):
+        assert c(answer).message == not_a_number
 
 
 # --- exercises 3 and 4: the toy by hand ----------------------------------------------------
@@ -126,59 +138,64 @@ def test_toy_output_hints():
     assert_specific(c, [1, 2, 3], "two numbers")
 
 
-# --- exercise 5: write one head -------------------------------------------------------------
+# --- exercise 5: attention with the softmax written out ---------------------------------
 
 
-def one_head(x, layer, head, mask=None, scale=True, bias=True, use_mask=True, dim=-1, out=True):
-    sa = layer.attention.self
-    rows = slice(head * 32, (head + 1) * 32)
-    q, k, v = ((x @ m.weight[rows].T + (m.bias[rows] if bias else 0)) for m in (sa.query, sa.key, sa.value))
-    scores = q @ k.T / (math.sqrt(32) if scale else 1)
+def attention_by_hand(q, k, v, mask=None, scale=True, use_mask=True, stable=True, dim=-1, out=True):
+    scores = q @ k.transpose(-2, -1) / (math.sqrt(q.shape[-1]) if scale else 1)
     if mask is not None and use_mask:
         scores = scores.masked_fill(~mask, float("-inf"))
-    w = torch.softmax(scores, dim=dim)
+    if stable:
+        scores = scores - scores.amax(dim, keepdim=True)
+    exps = scores.exp()
+    w = exps / exps.sum(dim, keepdim=True)
     return w @ v if out else w
 
 
-def test_head_output_accepts_a_right_function(model):
-    assert ex.check_head_output(one_head, model).correct
-    assert ex.check_head_output(lambda *a: one_head(*a).detach().numpy(), model).correct  # NumPy is fine
+def test_attention_by_hand_accepts_a_right_function():
+    c = ex.check_attention_by_hand
+    assert c(attention_by_hand).correct
+    assert c(lambda q, k, v, mask=None: attention_by_hand(q, k, v, mask).numpy()).correct  # NumPy is fine
+    assert c(lambda q, k, v, mask=None: reference.reference_attention(q, k, v, mask)).correct
 
 
-@pytest.mark.parametrize(("mistake", "contains"), [
-    ({"scale": False}, "not scaled"),
-    ({"bias": False}, "biases"),
-    ({"use_mask": False}, "ignores the mask"),
-    ({"dim": 0}, "last axis"),
-    ({"out": False}, "weights @ v"),
-])
-def test_head_output_names_the_mistake(model, mistake, contains):
-    assert_specific(ex.check_head_output, lambda *a: one_head(*a, **mistake), contains, model)
+def test_attention_by_hand_names_every_plausible_mistake():
+    def with_mistake(**mistake):
+        return lambda q, k, v, mask=None: attention_by_hand(q, k, v, mask, **mistake)
+
+    def my_attention_pair(q, k, v, mask=None):  # section 3's function returns (output, weights)
+        return attention_by_hand(q, k, v, mask), attention_by_hand(q, k, v, mask, out=False)
+
+    generic = re.compile(r"on .*, the values differ from the reference by up to .*")
+    assert_specific_hints(ex.check_attention_by_hand, {
+        "exp() overflows: no max subtracted": with_mistake(stable=False),
+        "unscaled scores": with_mistake(scale=False),
+        "the mask ignored": with_mistake(use_mask=False),
+        "softmax over the queries": with_mistake(dim=-2),
+        "the weights, not the output": with_mistake(out=False),
+        "(output, weights) like my_attention": my_attention_pair,
+    }, generic)
+    assert "amax" in ex.check_attention_by_hand(with_mistake(stable=False)).message
 
 
-def test_head_output_other_failures_name_the_input(model):
-    def no_transpose(x, layer, head, mask=None):
-        sa = layer.attention.self
-        cols = slice(head * 32, (head + 1) * 32)
-        q, k, v = (x @ m.weight[:, cols] + m.bias[cols] for m in (sa.query, sa.key, sa.value))
-        scores = q @ k.T / math.sqrt(32)
-        if mask is not None:
-            scores = scores.masked_fill(~mask, float("-inf"))
-        return torch.softmax(scores, -1) @ v
-
-    assert_specific(ex.check_head_output, no_transpose, "(out, in)", model)
-    wrong_shape = ex.check_head_output(lambda x, layer, head, mask=None: torch.zeros(1, len(x), 32), model)
-    assert wrong_shape.correct is False and "shape (1, 5, 32)" in wrong_shape.message
-    raises = ex.check_head_output(lambda x, layer, head, mask=None: 1 / 0, model)
+def test_attention_by_hand_other_failures_name_the_input():
+    c = ex.check_attention_by_hand
+    wrong_shape = c(lambda q, k, v, mask=None: torch.zeros(7))
+    assert wrong_shape.correct is False and "shape (7,)" in wrong_shape.message
+    raises = c(lambda q, k, v, mask=None: 1 / 0)
     assert raises.correct is False and "ZeroDivisionError" in raises.message
-    assert ex.check_head_output(lambda x, layer, head, mask=None: None, model).correct is None
-    assert ex.check_head_output(42, model).correct is False
+    assert c(lambda q, k, v, mask=None: None).correct is None
+    assert c(42).correct is False
 
 
-def test_head_output_cases_cover_masks_and_layers(model):
-    cases = reference.head_output_cases(model)
+def test_attention_cases_cover_masks_and_overflow():
+    cases = reference.attention_cases()
     labels = " ".join(label for label, _ in cases)
-    assert "masked" in labels and "causal" in labels and "layer 5" in labels and "head 11" in labels
+    assert "masked" in labels and "causal" in labels and "hundreds" in labels
+    q, k, _, _ = cases[-1][1]
+    scores = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])
+    assert scores.max() > 89  # e^89 overflows float32: the naive softmax gives nan here
+    assert torch.isnan(scores.exp() / scores.exp().sum(-1, keepdim=True)).any()
 
 
 # --- exercise 6: layer 1's previous-token head ----------------------------------------------
@@ -221,5 +238,5 @@ def test_previous_token_head_hints(run):
                  st.lists(st.lists(st.floats(allow_nan=True), max_size=3), max_size=2)))
 def test_checks_never_raise(answer):
     for check in CHECKS:
-        if check is not ex.check_head_output:
+        if check is not ex.check_attention_by_hand:
             assert check(answer).correct in (True, False)

@@ -1,7 +1,7 @@
-"""Lesson 3, sections 6 and 8-12: Q, K, V from the layer's weights and biases; one layer by
-hand equals the model's next hidden state; six layers by hand from the ids equal
-`last_hidden_state`; the notebook's own versions agree; the layer diagram is labelled with
-this model's sizes."""
+"""Lesson 4, sections 1-5: Q, K, V from the layer's weights and biases; one layer by hand
+equals the model's next hidden state; six layers by hand from the ids equal
+`last_hidden_state`; the notebook's own versions agree; the parameter counts and the residual
+claim are the model's; the layer diagram is labelled with this model's sizes."""
 
 import math
 from types import SimpleNamespace
@@ -10,12 +10,13 @@ import matplotlib.pyplot as plt
 import pytest
 import torch
 import torch.nn.functional as F
-from attention_support import cell_defining
+from layers_support import cell_defining
 
-from helpers.attention import layer as hand
 from helpers.attention.compute import padding_mask
-from helpers.attention.plots import layer_diagram
 from helpers.attention.reference import ATTENTION_EXAMPLE
+from helpers.layers import compute as hand
+from helpers.layers import reference
+from helpers.layers.plots import layer_diagram
 
 # Measured on this machine (1 and 2 threads alike): embeddings 1e-6, one layer 3.2e-6 (the
 # largest over the six layers), six layers 3.3e-6. The lesson states 1e-4.
@@ -122,6 +123,7 @@ def test_the_notebooks_layer_agrees_with_the_package(model, outputs):
     namespace = {"math": math, "torch": torch, "F": F, "model": model}
     exec(cell_defining("my_attention"), namespace)
     exec(cell_defining("project"), namespace)
+    exec(cell_defining("layer_norm"), namespace)
     exec(cell_defining("my_layer"), namespace)
     x = outputs["one"].hidden_states[2]
     with torch.no_grad():
@@ -139,3 +141,30 @@ def test_layer_diagram_is_labelled_with_this_models_sizes(model):
     text = " ".join(t.get_text() for t in layer_diagram(other).texts)
     assert "12 heads of 64" in text and "3,072" in text
     plt.close("all")
+
+
+def test_parameter_counts_are_the_models(model):
+    layer, c = model.encoder.layer[0], model.config
+    feed_forward = hand.parameter_count(layer.intermediate) + hand.parameter_count(layer.output.dense)
+    assert feed_forward == hand.feed_forward_parameters(c) == reference.FEED_FORWARD_PARAMETERS
+    assert hand.parameter_count(layer.attention) == reference.ATTENTION_PARAMETERS + 2 * c.hidden_size
+    assert hand.parameter_count(layer) == reference.LAYER_PARAMETERS == 1_774_464
+    norms = hand.parameter_count(layer.attention.output.LayerNorm) + hand.parameter_count(layer.output.LayerNorm)
+    assert norms == reference.LAYER_NORM_PARAMETERS
+    assert hand.parameter_count(model) == reference.MODEL_PARAMETERS
+    assert c.num_hidden_layers == reference.NUM_LAYERS
+    assert 0.6 < feed_forward / hand.parameter_count(layer) < 0.7  # "two thirds of the layer"
+
+
+def test_without_residuals_a_layer_changes_a_lot(model, outputs):
+    """The claim of section 3, for every layer: cosine with the real output below 0.5."""
+    with torch.no_grad():
+        for index, layer in enumerate(model.encoder.layer):
+            x = outputs["one"].hidden_states[index]
+            parts = hand.layer_parts(layer, x, None, model.config.num_attention_heads)
+            h = hand.layer_norm(parts["attended"], layer.attention.output.LayerNorm)
+            ff = hand.linear(F.gelu(hand.linear(h, layer.intermediate.dense)), layer.output.dense)
+            cosine = F.cosine_similarity(hand.layer_norm(ff, layer.output.LayerNorm), parts["output"], dim=-1)
+            assert cosine.mean() < 0.5, index
+            step = ((parts["output"] - x).norm() / x.norm()).item()
+            assert 0.3 < step < 0.8, index  # "changes its input by about half of its size"

@@ -1,9 +1,11 @@
 """A whole encoder layer, and the whole encoder, reproduced from the model's weights.
 
-Lesson 3, sections 6 (learned projections), 11 (one layer by hand) and 12 (six layers from
-the ids). Every step is a matrix product, a softmax, a GELU or a LayerNorm applied to the
-weights stored in the model; nothing calls the model's own modules. The notebook writes the
-same steps out cell by cell; tests/attention/ checks that both equal the model's outputs.
+Lesson 4 (notebooks/04_inside_a_layer.ipynb), sections 2 (the heads' outputs), 3-4 (one
+layer by hand, with and without residuals), 5 (six layers from the ids), 6 (causal) and the
+parameter counts of the exercises. Every
+step is a matrix product, a softmax, a GELU or a LayerNorm applied to the weights stored in
+the model; nothing calls the model's own modules. The notebook writes the same steps out
+cell by cell; tests/layers/ checks that both equal the model's outputs.
 """
 
 import torch
@@ -106,3 +108,15 @@ def encoder_by_hand(model, input_ids: torch.Tensor, attention_mask: torch.Tensor
     for layer in model.encoder.layer:
         x = layer_by_hand(layer, x, keep, model.config.num_attention_heads)
     return x
+
+
+def parameter_count(module: torch.nn.Module) -> int:
+    """Return the number of numbers (weights and biases) a module stores, e.g. one layer's."""
+    return sum(p.numel() for p in module.parameters())
+
+
+def feed_forward_parameters(config) -> int:
+    """Return the weights and biases of one layer's feed-forward block, from the config:
+    Linear(hidden -> intermediate) and Linear(intermediate -> hidden), each W and b."""
+    hidden, inner = config.hidden_size, config.intermediate_size
+    return (hidden * inner + inner) + (inner * hidden + hidden)
