@@ -26,7 +26,7 @@ FULL_FT_SIZES = {"topics": (2, 8, 32), "reviews": (2, 8, 32, 90)}
 FULL_FT_SEEDS = (0, 1, 2)
 FULL_FT_LOOP = {"batch_size": 16, "max_epochs": 40, "patience": 3}
 RECORDED_CSV = DATA_DIR / "recorded_curves.csv"
-LIVE = ("head only", "pooler + head")  # the strategies the notebook runs in full
+LIVE = ("head only", "pooler + head", "top layer + pooler + head")  # run live in the notebook
 COLUMNS = ["task", "strategy", "per_class", "seed", "train_acc", "val_acc", "test_acc",
            "best_epoch", "epochs"]
 

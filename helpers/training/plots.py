@@ -70,7 +70,7 @@ def plot_size_curves(runs, task, ax=None, column="test_acc", chance=None, title=
     ax.set_ylim(0, 1.02)
     ax.set_xlabel("training sentences per class (log scale)")
     ax.set_ylabel(f"{column.split('_')[0]} accuracy (fraction correct)")
-    ax.set_title(title or f"{task}: {column.split('_')[0]} accuracy against training-set size")
+    ax.set_title(title or f"{task}: {column.split('_')[0]} accuracy")
     ax.legend(loc="lower right", fontsize=mpl.rcParams["font.size"] * 0.85, frameon=True)
     return ax
 

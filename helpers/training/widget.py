@@ -40,34 +40,39 @@ def freezing_bar_html(summary: FreezeSummary) -> str:
 
 def train_choice(pristine, data: dict, blocks, epochs: int = 2, seed: int = 0) -> dict:
     """Train a fresh copy of `pristine` (new head from `seed`) with only `blocks` trainable, for
-    `epochs` epochs over data['train']; return its accuracies, learning rate and seconds."""
+    `epochs` epochs over data['train']; return its accuracies, learning rate and the seconds
+    the whole run took (copying, training, measuring)."""
+    start = time.perf_counter()
     num_labels = int(data["train"].labels.max()) + 1
     model = fresh_model(pristine, "full fine-tuning", seed, num_labels)
     set_trainable_blocks(model, blocks)
     lr = learning_rate_for(model, blocks)
-    start = time.perf_counter()
-    fit_model(model, data["train"], data["validation"], lr, seed, max_epochs=epochs, patience=epochs)
-    seconds = time.perf_counter() - start
-    result = {"train_acc": evaluate_model(model, data["train"])[1], "lr": lr, "seconds": seconds,
-              "val_acc": evaluate_model(model, data["validation"])[1]}
+    curve = fit_model(model, data["train"], data["validation"], lr, seed, max_epochs=epochs, patience=epochs)
+    result = {"train_acc": evaluate_model(model, data["train"])[1], "lr": lr,
+              "val_acc": curve.val_acc[curve.best_epoch - 1]}  # measured after the kept epoch
     del model
-    return result
+    return {**result, "seconds": time.perf_counter() - start}
 
 
 class FreezingPanel(CourseWidget):
     """One checkbox per block (ticked = trainable), a bar of trainable against frozen
     parameters, and (with `data` from encode_splits) a button that trains a fresh copy of
-    `model` on `train_examples` training sentences. `model` itself is never changed."""
+    `model` on `train_examples` training sentences. The boxes start as `trainable` says (block
+    names; default: as `model`'s own flags are). `model` itself is never changed."""
 
     css_class = "freezing-panel"
 
-    def __init__(self, tokenizer, model, data=None, train_examples: int = 48, epochs: int = 2):
+    def __init__(self, tokenizer, model, data=None, train_examples: int = 48, epochs: int = 2,
+                 trainable=None):
         self.model, self.epochs = model, epochs
         self.data = None if data is None else {
             "train": data["train"].subset(train_examples), "validation": data["validation"]}
         trainable_now = dict.fromkeys(block_names(model), False)
         for name, param in model.named_parameters():
             trainable_now[block_of(name)] |= bool(param.requires_grad)
+        if trainable is not None:
+            freezing_summary(model, trainable)  # refuses unknown block names, in words
+            trainable_now = {name: name in set(trainable) for name in trainable_now}
         controls = {name: self._checkbox(name, value) for name, value in trainable_now.items()}
         self.button = widgets.Button(description="Train a fresh copy", icon="play",
                                      layout=widgets.Layout(width="220px"))

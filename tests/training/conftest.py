@@ -37,11 +37,12 @@ def features(pristine, encoded):
 
 @pytest.fixture(scope="session")
 def all_runs(pristine, features):
-    """Every learning-curve run the lesson shows: head only and pooler + head live (as the
-    notebook runs them), the other two from helpers/data/recorded_curves.csv."""
+    """Every learning-curve run the lesson shows: the frozen strategies live (as the notebook
+    runs them), full fine-tuning from helpers/data/recorded_curves.csv."""
     import pandas as pd
 
     from helpers.training.curves import LIVE, frozen_curve, load_recorded
 
     live = [frozen_curve(pristine, features[task], task, s) for task in TASKS for s in LIVE]
-    return pd.concat([*live, load_recorded()], ignore_index=True)
+    recorded = load_recorded()
+    return pd.concat([*live, recorded[recorded["strategy"] == "full fine-tuning"]], ignore_index=True)

@@ -89,3 +89,9 @@ def test_overfitting_gaps_are_as_the_lesson_says(all_runs):
     assert (part[part["strategy"].isin(FROZEN)]["train_acc"] == 1.0).all()
     frozen_val = part[part["strategy"].isin(FROZEN)].groupby("strategy")["val_acc"].mean()
     assert 0.65 <= frozen_val.min() and frozen_val.max() <= 0.86
+
+
+def test_every_live_top_layer_run_equals_the_recorded_one(recorded, all_runs):
+    live = all_runs[all_runs["strategy"] == "top layer + pooler + head"]
+    assert len(live) == len(recorded[recorded["strategy"] == "top layer + pooler + head"])
+    assert all(same_as_recorded(recorded, row) for row in live.to_dict("records"))

@@ -105,3 +105,11 @@ def test_bar_keeps_a_tiny_trainable_share_visible(panel):
     set_choice(panel, ["classifier"])
     html = freezing_bar_html(panel.summary)
     assert "width:0.60%" in html
+
+
+def test_the_boxes_can_start_from_a_named_choice(pristine, small):
+    panel = FreezingPanel(None, pristine, small, trainable=["pooler", "classifier"])
+    assert [n for n, box in panel.controls.items() if box.value] == ["pooler", "classifier"]
+    assert all(p.requires_grad for p in pristine.parameters())
+    with pytest.raises(ValueError, match="No such block"):
+        FreezingPanel(None, pristine, small, trainable=["layer 99"])
