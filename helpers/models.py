@@ -5,6 +5,10 @@ Nothing goes to the network by default. Pass ``source=`` a local folder or a hub
 """
 
 import hashlib
+import logging
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -75,16 +79,59 @@ def verified_bundled_dir() -> Path:
     return model_dir
 
 
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_MISSING_ROW = re.compile(r"^(\S+)\s*\|\s*MISSING", re.MULTILINE)
+
+
+class LoadReportFilter(logging.Filter):
+    """Rewrite transformers' load report (which names this machine's folders and draws a
+    terminal-width table) as one stable sentence; every other record passes unchanged.
+
+    Weights the checkpoint does not have (a new classifier head) are still announced, in
+    words a lesson can explain: "... newly initialized: classifier.weight, classifier.bias ..."."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        text = _ANSI.sub("", record.getMessage())
+        if "LOAD REPORT" not in text:
+            return True
+        model_name = text.split(" LOAD REPORT", 1)[0].split()[-1]
+        missing = sorted(_MISSING_ROW.findall(text))
+        if not missing:
+            return False  # only unexpected keys etc. of a checkpoint we chose: nothing to learn
+        record.msg = (f"Some weights of {model_name} were not in the checkpoint and were newly "
+                      f"initialized: {', '.join(missing)}. Train them on your task before you use them.")
+        record.args = ()
+        return True
+
+
+_FILTER = LoadReportFilter()
+
+
+@contextmanager
+def _quiet_loading() -> Iterator[None]:
+    """Within the block: the load report rewritten (see LoadReportFilter), no progress bar;
+    afterwards both are as they were (the student's logging settings are never changed)."""
+    logger = logging.getLogger("transformers.modeling_utils")
+    bars = transformers.utils.logging.is_progress_bar_enabled()
+    logger.addFilter(_FILTER)
+    transformers.utils.logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        logger.removeFilter(_FILTER)
+        if bars:
+            transformers.utils.logging.enable_progress_bar()
+
+
 def _resolve(source: str | Path | None) -> str:
     """Return what from_pretrained should load: the verified bundled folder unless told otherwise."""
-    transformers.logging.set_verbosity_error()  # no load report with machine paths in it
-    transformers.logging.disable_progress_bar()
     return str(verified_bundled_dir() if source is None else source)
 
 
 def load_tokenizer(source: str | Path | None = None) -> PreTrainedTokenizerBase:
     """Return the WordPiece tokenizer of the course model (or of `source`)."""
-    return AutoTokenizer.from_pretrained(_resolve(source))
+    with _quiet_loading():
+        return AutoTokenizer.from_pretrained(_resolve(source))
 
 
 def load_model(
@@ -96,12 +143,13 @@ def load_model(
     Weights load only from safetensors, and no remote code is ever run.
     """
     common = dict(attn_implementation="eager", use_safetensors=True, trust_remote_code=False)
-    if kind == "encoder":
-        model = AutoModel.from_pretrained(_resolve(source), **common)
-    elif kind == "classifier":
-        model = AutoModelForSequenceClassification.from_pretrained(
-            _resolve(source), num_labels=num_labels, **common
-        )
-    else:
+    if kind not in ("encoder", "classifier"):
         raise ValueError(f"kind must be 'encoder' or 'classifier', not {kind!r}.")
+    with _quiet_loading():
+        if kind == "encoder":
+            model = AutoModel.from_pretrained(_resolve(source), **common)
+        else:
+            model = AutoModelForSequenceClassification.from_pretrained(
+                _resolve(source), num_labels=num_labels, **common
+            )
     return model.eval()

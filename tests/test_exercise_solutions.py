@@ -3,7 +3,7 @@
 Each exercise cell (tagged `exercise`) is replaced by the code of the `<details>` solution
 that follows it, the notebook is executed, and each of those cells must answer "✅ Correct".
 Lesson 4's exercises start from `pristine`, so there only the Setup cell and the exercises
-run (not the training).
+(wherever they are) run, with everything after the Exercises heading (not the training).
 """
 
 import re
@@ -52,7 +52,7 @@ def with_solutions(nb: nbformat.NotebookNode, setup_and_exercises_only: bool):
     setup, exercises = heading_index(nb, "## Setup"), heading_index(nb, "## Exercises")
     kept, replaced = [], []
     for index, cell in enumerate(nb.cells):
-        if setup_and_exercises_only and not (index == setup + 1 or index >= exercises):
+        if setup_and_exercises_only and not (index == setup + 1 or index >= exercises or is_exercise(cell)):
             continue
         if is_exercise(cell):
             cell.source = solution_of(nb, index)

@@ -1,43 +1,62 @@
-"""Fine-tuning plumbing for lesson 4: the reviews data, parameter blocks, training and measuring.
+"""Lesson 4, sections 1-6: the two tasks, where the parameters live, freezing by block, memory.
 
 The ideas the lesson teaches (the freezing loop, unfreezing the pooler, the proof that frozen
-weights do not move) are written out in the notebook; this module loads, counts, trains and times.
-Training is deterministic: every run seeds its own generators and never changes the thread count.
+weights do not move) are written out in the notebook; this module loads, counts and measures.
+Training lives in helpers.training.fitting (through the model) and helpers.training.features
+(on cached features). Nothing here imports matplotlib or IPython.
 """
 
-import time
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import torch
-from tqdm.auto import tqdm
 
 from helpers.paths import DATA_DIR
 
-LABELS = ("negative", "positive")
 SPLITS = ("train", "validation", "test")
-SPLIT_SIZES = {"train": 180, "validation": 60, "test": 60}
-REVIEWS_CSV = DATA_DIR / "reviews.csv"
-STRATEGIES = ("full fine-tuning", "head only", "pooler + head", "top layer + pooler + head")
+TASKS = {
+    "topics": ("topics.csv", ("food", "sport", "technology", "weather", "music")),
+    "reviews": ("reviews.csv", ("negative", "positive")),
+}
+LABELS = TASKS["reviews"][1]
+TOPICS = TASKS["topics"][1]
+REVIEWS_CSV = DATA_DIR / TASKS["reviews"][0]
+TOPICS_CSV = DATA_DIR / TASKS["topics"][0]
+SPLIT_SIZES = {"train": 180, "validation": 60, "test": 60}  # reviews.csv
+TOPIC_SPLIT_SIZES = {"train": 32, "validation": 8, "test": 8}  # topics.csv, per topic
+STRATEGIES = ("head only", "pooler + head", "top layer + pooler + head", "full fine-tuning")
 
 
 # --- the data ---------------------------------------------------------------
 
 
-def load_reviews(path: str | Path = REVIEWS_CSV) -> pd.DataFrame:
-    """Return the reviews as a table: text, label, split, and label_id (0 negative, 1 positive)."""
+def load_task(task: str, path: str | Path | None = None) -> pd.DataFrame:
+    """Return one task's sentences: columns text, label, split, label_id (index into its labels)."""
+    if task not in TASKS:
+        raise ValueError(f"Unknown task {task!r}; choose from {list(TASKS)}.")
+    file, labels = TASKS[task]
+    path = DATA_DIR / file if path is None else Path(path)
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     missing = {"text", "label", "split"} - set(frame.columns)
     if missing:
         raise ValueError(f"{path} needs the columns text, label, split; missing {sorted(missing)}.")
-    unknown = set(frame["label"]) - set(LABELS) | set(frame["split"]) - set(SPLITS)
+    unknown = set(frame["label"]) - set(labels) | set(frame["split"]) - set(SPLITS)
     if unknown:
         raise ValueError(f"{path} has unknown labels or splits: {sorted(unknown)}.")
-    frame["label_id"] = frame["label"].map(LABELS.index)
+    frame["label_id"] = frame["label"].map(labels.index)
     return frame
+
+
+def load_reviews(path: str | Path = REVIEWS_CSV) -> pd.DataFrame:
+    """Return the sentiment reviews (see load_task)."""
+    return load_task("reviews", path)
+
+
+def load_topics(path: str | Path = TOPICS_CSV) -> pd.DataFrame:
+    """Return the five-topic sentences (see load_task)."""
+    return load_task("topics", path)
 
 
 @dataclass(frozen=True)
@@ -60,7 +79,11 @@ class Encoded:
 
     def subset(self, n: int) -> "Encoded":
         """Return the first n rows (the data are already shuffled)."""
-        return Encoded(self.input_ids[:n], self.attention_mask[:n], self.labels[:n])
+        return self.rows(slice(0, n))
+
+    def rows(self, index: torch.Tensor | slice) -> "Encoded":
+        """Return the rows in `index` as a new Encoded."""
+        return Encoded(self.input_ids[index], self.attention_mask[index], self.labels[index])
 
 
 def encode_splits(tokenizer, frame: pd.DataFrame, max_length: int = 32) -> dict[str, Encoded]:
@@ -68,23 +91,35 @@ def encode_splits(tokenizer, frame: pd.DataFrame, max_length: int = 32) -> dict[
     encoded = {}
     for split in SPLITS:
         rows = frame[frame["split"] == split]
-        batch = tokenizer(
-            list(rows["text"]),
-            padding="longest",
-            truncation=True,
-            max_length=max_length,
-            return_tensors="pt",
-        )
+        batch = tokenizer(list(rows["text"]), padding="longest", truncation=True,
+                          max_length=max_length, return_tensors="pt")
         labels = torch.tensor(rows["label_id"].to_numpy(), dtype=torch.long)
         encoded[split] = Encoded(batch["input_ids"], batch["attention_mask"], labels)
     return encoded
+
+
+def stratified_rows(labels: torch.Tensor, per_class: int | None, seed: int) -> torch.Tensor:
+    """Return sorted row indices with `per_class` rows of every label (None: all rows), drawn
+    with a generator seeded by `seed`; shape (num_labels * per_class,)."""
+    if per_class is None:
+        return torch.arange(len(labels))
+    generator = torch.Generator().manual_seed(seed)
+    chosen = []
+    for label in labels.unique(sorted=True):
+        rows = (labels == label).nonzero().flatten()
+        if per_class > len(rows):
+            raise ValueError(f"Only {len(rows)} rows have label {int(label)}; asked for {per_class}.")
+        chosen.append(rows[torch.randperm(len(rows), generator=generator)[:per_class]])
+    return torch.cat(chosen).sort().values
 
 
 # --- where the parameters live ----------------------------------------------
 
 
 def block_of(name: str) -> str:
-    """Return the block a parameter name belongs to: 'embeddings', 'layer 3', 'pooler', 'classifier'."""
+    """Return the block a parameter name belongs to: 'embeddings', 'layer 3', 'pooler', 'classifier'.
+
+    The one definition of "block" in the course: counting, freezing and the panel all use it."""
     parts = name.split(".")
     if "embeddings" in parts:
         return "embeddings"
@@ -99,12 +134,7 @@ def block_of(name: str) -> str:
 
 def block_names(model: torch.nn.Module) -> list[str]:
     """Return the model's blocks in order, from embeddings to classifier."""
-    names = []
-    for name, _ in model.named_parameters():
-        block = block_of(name)
-        if block not in names:
-            names.append(block)
-    return names
+    return list(dict.fromkeys(block_of(name) for name, _ in model.named_parameters()))
 
 
 def parameter_table(model: torch.nn.Module) -> pd.DataFrame:
@@ -127,14 +157,34 @@ def count_parameters(model: torch.nn.Module) -> tuple[int, int]:
     return trainable, total
 
 
-def set_trainable_blocks(model: torch.nn.Module, trainable: Iterable[str]) -> None:
-    """Set requires_grad to True for parameters in the named blocks and False everywhere else."""
-    trainable = set(trainable)
-    unknown = trainable - set(block_names(model))
+def _check_blocks(model: torch.nn.Module, blocks: set[str]) -> None:
+    unknown = blocks - set(block_names(model))
     if unknown:
         raise ValueError(f"No such block(s): {sorted(unknown)}; choose from {block_names(model)}.")
+
+
+def set_trainable_blocks(model: torch.nn.Module, trainable: Iterable[str]) -> None:
+    """Set requires_grad to True for every parameter in the named blocks, False everywhere else."""
+    trainable = set(trainable)
+    _check_blocks(model, trainable)
     for name, param in model.named_parameters():
         param.requires_grad = block_of(name) in trainable
+
+
+def strategy_blocks(model: torch.nn.Module, strategy: str) -> list[str]:
+    """Return the blocks that train under `strategy` (one of STRATEGIES), in model order."""
+    if strategy not in STRATEGIES:
+        raise ValueError(f"Unknown strategy {strategy!r}; choose from {list(STRATEGIES)}.")
+    blocks = block_names(model)
+    top = f"layer {model.config.num_hidden_layers - 1}"
+    keep = {"head only": {"classifier"}, "pooler + head": {"pooler", "classifier"},
+            "top layer + pooler + head": {top, "pooler", "classifier"}}.get(strategy, set(blocks))
+    return [b for b in blocks if b in keep]
+
+
+def apply_strategy(model: torch.nn.Module, strategy: str) -> None:
+    """Set every requires_grad flag as `strategy` says (correct on any model, trained or not)."""
+    set_trainable_blocks(model, strategy_blocks(model, strategy))
 
 
 @dataclass(frozen=True)
@@ -152,10 +202,12 @@ class FreezeSummary:
 
 
 def freezing_summary(model: torch.nn.Module, trainable_blocks: Iterable[str]) -> FreezeSummary:
-    """Apply `trainable_blocks` to `model` (see set_trainable_blocks) and describe the result."""
+    """Describe what would train if only `trainable_blocks` did. `model` is not changed."""
     chosen = set(trainable_blocks)
-    set_trainable_blocks(model, chosen)
-    trainable, total = count_parameters(model)
+    _check_blocks(model, chosen)
+    sizes = parameter_table(model)["parameters"]
+    total = int(sizes.sum())
+    trainable = int(sizes[[b for b in sizes.index if b in chosen]].sum())
     share = f"{trainable:,} of {total:,} parameters train ({100 * trainable / total:.3g} %)"
     if trainable == 0:
         message = "Nothing would train: every block is frozen. Tick at least one box."
@@ -165,21 +217,6 @@ def freezing_summary(model: torch.nn.Module, trainable_blocks: Iterable[str]) ->
     else:
         message = f"{share}; {total - trainable:,} are frozen."
     return FreezeSummary(trainable, total - trainable, total, message)
-
-
-def apply_strategy(model: torch.nn.Module, strategy: str) -> None:
-    """Freeze `model` as one of STRATEGIES says, with the loops the lesson teaches."""
-    if strategy not in STRATEGIES:
-        raise ValueError(f"Unknown strategy {strategy!r}; choose from {list(STRATEGIES)}.")
-    if strategy == "full fine-tuning":
-        return
-    top = f"layer.{model.config.num_hidden_layers - 1}."
-    for name, param in model.base_model.named_parameters():
-        param.requires_grad = False
-        if strategy != "head only" and "pooler" in name:
-            param.requires_grad = True
-        if strategy == "top layer + pooler + head" and top in name:
-            param.requires_grad = True
 
 
 # --- memory you can count ---------------------------------------------------
@@ -210,160 +247,3 @@ def saved_for_backward_bytes(model: torch.nn.Module, batch: dict[str, torch.Tens
     with torch.autograd.graph.saved_tensors_hooks(pack, lambda tensor: tensor):
         model(**batch)
     return total
-
-
-# --- training ---------------------------------------------------------------
-
-
-@torch.no_grad()
-def accuracy(model: torch.nn.Module, data: Encoded, batch_size: int = 64) -> float:
-    """Return the fraction of `data` the model classifies correctly (in eval mode, no dropout)."""
-    was_training = model.training
-    model.eval()
-    correct = 0
-    with torch.no_grad():  # evaluation only: no graph to record, faster and lighter
-        for start in range(0, len(data), batch_size):
-            rows = slice(start, start + batch_size)
-            logits = model(**data.batch(rows)).logits
-            correct += (logits.argmax(-1) == data.labels[rows]).sum().item()
-    model.train(was_training)
-    return correct / len(data)
-
-
-@dataclass
-class History:
-    """What one training run measured, epoch by epoch."""
-
-    strategy: str
-    trainable: int
-    total: int
-    train_acc: list[float] = field(default_factory=list)
-    val_acc: list[float] = field(default_factory=list)
-    loss: list[float] = field(default_factory=list)
-    seconds: list[float] = field(default_factory=list)
-    test_acc: float | None = None
-    state_bytes: int = 0
-    activation_bytes: int = 0
-
-    @property
-    def seconds_per_epoch(self) -> float:
-        """Mean wall time of one training epoch (evaluation not included)."""
-        return sum(self.seconds) / max(len(self.seconds), 1)
-
-
-@contextmanager
-def one_thread() -> Iterator[None]:
-    """Run the block on one torch thread, then restore the thread count.
-
-    Measured here: a forward pass gives bit-identical results at 1 and 2 threads, but the
-    backward pass of the big matrix products does not (their sums are split between threads,
-    so they add up in a different order: differences of about 1e-6 after a few steps). On one
-    thread, training repeats bit for bit on any machine. On a busy shared CPU it was also
-    faster here (4 full fine-tuning steps: 5-8 s on one thread, 26-30 s on two).
-    """
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(threads)
-
-
-def train_epoch(model, optimizer, data: Encoded, batch_size: int, generator, bar=None) -> float:
-    """Train one epoch over `data` in a shuffled order; return the mean loss."""
-    model.train()
-    order = torch.randperm(len(data), generator=generator)
-    losses = []
-    for start in range(0, len(data), batch_size):
-        rows = order[start : start + batch_size]
-        loss = model(**data.batch(rows), labels=data.labels[rows]).loss
-        loss.backward()
-        optimizer.step()
-        optimizer.zero_grad(set_to_none=True)
-        losses.append(loss.item())
-        if bar is not None:
-            bar.update(1)
-    return sum(losses) / len(losses)
-
-
-def fit(
-    model,
-    data: dict[str, Encoded],
-    strategy: str,
-    epochs: int = 3,
-    lr: float = 1e-4,
-    batch_size: int = 16,
-    seed: int = 0,
-    progress: bool = True,
-    train_eval_size: int | None = 60,
-) -> History:
-    """Train `model` (already frozen as wanted) with AdamW over its trainable parameters only.
-
-    Returns a History with train/validation accuracy after every epoch and the test accuracy
-    at the end. Training accuracy is measured on the first `train_eval_size` training sentences
-    (None: all of them), to save time. The seed fixes shuffling and dropout; training steps run
-    on one torch thread (evaluation, a forward pass only, gives the same bits on any count).
-    """
-    torch.manual_seed(seed)
-    if count_parameters(model)[0] == 0:
-        raise ValueError("Every parameter is frozen: nothing would train. Unfreeze at least one block.")
-    return _fit(model, data, strategy, epochs, lr, batch_size, seed, progress, train_eval_size)
-
-
-def _fit(model, data, strategy, epochs, lr, batch_size, seed, progress, train_eval_size) -> History:
-    trainable, total = count_parameters(model)
-    history = History(strategy, trainable, total)
-    optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=lr)
-    generator = torch.Generator().manual_seed(seed)
-    steps = epochs * -(-len(data["train"]) // batch_size)
-    train_eval = data["train"] if train_eval_size is None else data["train"].subset(train_eval_size)
-    with tqdm(total=steps, desc=strategy, disable=not progress, leave=True) as bar:
-        for _ in range(epochs):
-            start = time.perf_counter()
-            with one_thread():  # the same sums in the same order on any machine: see one_thread
-                loss = train_epoch(model, optimizer, data["train"], batch_size, generator, bar)
-            history.loss.append(loss)
-            history.seconds.append(time.perf_counter() - start)
-            history.train_acc.append(accuracy(model, train_eval))
-            history.val_acc.append(accuracy(model, data["validation"]))
-            bar.set_postfix(val_acc=f"{history.val_acc[-1]:.3f}")
-    history.test_acc = accuracy(model, data["test"]) if "test" in data else None
-    history.state_bytes = optimizer_state_size(optimizer)[1]
-    model.train()
-    history.activation_bytes = saved_for_backward_bytes(model, data["train"].batch(slice(0, batch_size)))
-    model.eval()
-    return history
-
-
-def run_strategy(load, data, strategy: str, seed: int = 0, **fit_kwargs) -> History:
-    """Load a fresh model with `load()` under `seed`, freeze it as `strategy` says, and fit it."""
-    torch.manual_seed(seed)  # the classifier head is initialised randomly
-    model = load()
-    apply_strategy(model, strategy)
-    return fit(model, data, strategy, seed=seed, **fit_kwargs)
-
-
-def results_table(histories: Iterable[History]) -> pd.DataFrame:
-    """Return one row per run with the numbers that are stable from run to run (no timings)."""
-    rows = []
-    for h in histories:
-        rows.append(
-            {
-                "strategy": h.strategy,
-                "trainable": h.trainable,
-                "train acc": round(h.train_acc[-1], 3),
-                "val acc": round(h.val_acc[-1], 3),
-                "test acc": None if h.test_acc is None else round(h.test_acc, 3),
-                "grads + AdamW state (MB)": round((h.state_bytes + 4 * h.trainable) / 1e6, 2),
-                "kept for backward (MB/batch)": round(h.activation_bytes / 1e6, 2),
-            }
-        )
-    return pd.DataFrame(rows).set_index("strategy")
-
-
-def timing_table(histories: Iterable[History]) -> pd.DataFrame:
-    """Return seconds per training epoch for each run (wall time: differs between machines)."""
-    rows = [{"strategy": h.strategy, "s / epoch": round(h.seconds_per_epoch, 2)} for h in histories]
-    table = pd.DataFrame(rows).set_index("strategy")
-    table["vs full"] = (table["s / epoch"] / table["s / epoch"].iloc[0]).round(2)
-    return table

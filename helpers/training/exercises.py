@@ -1,94 +1,143 @@
-"""Exercise checks and their expected answers of lesson 4 (training)."""
+"""Lesson 4's exercise checks, in the notebook's order (CHECKS), each with its ladder of hints.
+
+The answers they expect live in helpers.training.answers (counts from the model's config);
+tests/training/test_exercises.py feeds each check the common wrong answers.
+"""
 
 from typing import Any
 
-from helpers.feedback import Feedback, first_failure, right, unanswered, wrong
-
-# Expected answers are written out (tests/test_training_checks.py checks them against the real
-# model), so a check answers instantly. Block names as in helpers.training.block_of.
-
-HIDDEN_SIZE = 384
-HEAD_ONLY_3_LABELS = HIDDEN_SIZE * 3 + 3  # classifier weight (3, 384) + bias (3,)
-LAST_LAYER_AND_HEAD = 1_774_464 + 770  # encoder layer 5 + classifier (2 labels)
-TOOL_ROLES = {
-    "turns off dropout": "eval",
-    "stops gradients into chosen weights, while others still learn": "requires_grad",
-    "builds no graph at all, so nothing can learn": "no_grad",
-}
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+from helpers.feedback import Feedback, exercise, first_failure, right, unanswered, wrong
+from helpers.training.answers import (
+    REVIEW_REASONS,
+    SMALL_DATA_WINNER,
+    STRATEGY_NAMES,
+    TOOL_ROLES,
+    ZERO_GRADIENT_MOVES,
+    _config,
+    _freeze_cases,
+    _is_empty,
+    freeze_all_but_reference,
+    head_size,
+    layer_size,
+    pooler_size,
+)
 
 
-def check_head_only_count(answer: Any) -> Feedback:
-    """Exercise: trainable parameters of a 3-label classifier whose base model is frozen."""
+def _as_int(answer: Any) -> int | None:
+    """Return `answer` as an int if it is a whole number (int, numpy or torch integer), else None."""
+    if isinstance(answer, bool):
+        return None
+    if hasattr(answer, "item") and getattr(answer, "ndim", 0) == 0:
+        answer = answer.item()
+    if isinstance(answer, float) and answer.is_integer():
+        answer = int(answer)
+    return answer if isinstance(answer, int) else None
+
+
+def _count_check(answer: Any, want: int, known: dict[int, str], success: str, fallback: str) -> Feedback:
     if (pending := unanswered(answer)) is not None:
         return pending
-    if not _is_number(answer):
+    value = _as_int(answer)
+    if value is None:
         return wrong(f"give a whole number (an int such as 1000), not {type(answer).__name__}.")
-    if answer == HEAD_ONLY_3_LABELS:
-        return right(f"{HEAD_ONLY_3_LABELS:,}: a (3, 384) weight and 3 biases; only the head trains.")
-    if answer == 770:
-        return wrong("770 is the count for 2 labels. The classifier has one row of 384 weights "
-                     "and one bias per label: how many labels are there now?")
-    if answer == HIDDEN_SIZE * 3:
-        return wrong("close: you counted the weights (3 x 384). Each label also has a bias.")
-    if answer > 100_000:
-        return wrong("the whole base model is frozen here, pooler included: only the classifier "
-                     "head trains. Count its weight and bias.")
-    return wrong("the head is a Linear layer from 384 numbers to 3 labels: weight (3, 384) plus bias (3,).")
+    if value == want:
+        return right(success)
+    return wrong(known.get(value, fallback))
 
 
-def _blocks_trainable(model: Any) -> dict[str, bool] | None:
-    """Return {block: trainable?} (a block counts as trainable if any tensor in it is)."""
-    from helpers.training import block_of
-
-    if not hasattr(model, "named_parameters"):
-        return None
-    blocks: dict[str, bool] = {}
-    for name, param in model.named_parameters():
-        block = block_of(name)
-        blocks[block] = blocks.get(block, False) or bool(param.requires_grad)
-    return blocks
+def _strategy_answer(answer: Any) -> str | None:
+    text = " ".join(str(answer).lower().replace("+", " + ").split())
+    return next((s for s in STRATEGY_NAMES if text == s), None)
 
 
-def check_last_layer_and_head(model: Any) -> Feedback:
-    """Exercise: freeze everything except the last encoder layer and the classifier."""
-    if (pending := unanswered(model)) is not None:
+@exercise(hints=["Look at the table of section 8: the column for 2 per class, topics.",
+                 "Compare the means at 2 per class; the spread (±) says how sure each one is."],
+          expected=(SMALL_DATA_WINNER,))
+def check_small_data_winner(answer: Any) -> Feedback:
+    """Exercise 1 (predict): the strategy with the best mean test accuracy, topics, 2 per class."""
+    if (pending := unanswered(answer)) is not None:
         return pending
-    blocks = _blocks_trainable(model)
-    if not blocks or "classifier" not in blocks:
-        return wrong("pass the classifier model itself (the one from load_model('classifier')).")
-    last = max((b for b in blocks if b.startswith("layer ")), key=lambda b: int(b.split()[1]))
-    partly = [b for b in blocks if b in ("classifier", last) and any(
-        not p.requires_grad for n, p in model.named_parameters() if _block(n) == b)]
-    rules = [
-        (blocks["classifier"], "the classifier is frozen: it is new and random, so it must train. "
-         "A loop over model.base_model never touches it; did you loop over model.parameters()?"),
-        (not blocks.get("embeddings", False), "the embeddings are still trainable: freeze the whole "
-         "base model first, then unfreeze only the last layer."),
-        (not blocks.get("pooler", False), "the pooler is still trainable: this time only the last "
-         "encoder layer and the classifier should learn."),
-        (blocks[last], f"{last} (the last encoder layer) is frozen: unfreeze the names that contain "
-         f"'layer.{last.split()[1]}.'"),
-        (not any(v for b, v in blocks.items() if b.startswith("layer ") and b != last),
-         f"an earlier encoder layer is trainable: only {last} should be. Note that 'layer.1' also "
-         "matches 'layer.1x': include the dot after the number."),
-        (not partly, f"some tensors of {', '.join(partly)} are still frozen: unfreeze every tensor in it."),
-    ]
-    return first_failure(rules, f"only {last} and the classifier train ({LAST_LAYER_AND_HEAD:,} "
-                                "parameters with 2 labels).")
+    name = _strategy_answer(answer)
+    if name is None:
+        return wrong(f"write one of {', '.join(repr(s) for s in STRATEGY_NAMES)}.")
+    if name == SMALL_DATA_WINNER:
+        return right("full fine-tuning: starting from pretrained weights, with a small learning rate "
+                     "and early stopping, it adapts the features a little without forgetting them.")
+    hints = {"head only": "head only reads the pooler output, which this model never trained: it is "
+                          "the weakest of the frozen strategies here.",
+             "top layer + pooler + head": "close: it beats the other frozen strategies. But did anything "
+                                          "beat it at 2 per class? Look at the last row."}
+    return wrong(hints.get(name, "the textbook answer is 'a frozen strategy', but the table of section 8 "
+                                 "says otherwise here: look at the last row."))
 
 
-def _block(name: str) -> str:
-    from helpers.training import block_of
+@exercise(hints=["Only the classifier trains: a Linear layer from 384 numbers to 3 scores.",
+                 "Its weight has shape (3, 384) and its bias shape (3,): add them up."],
+          expected=("1155", "1,155"))
+def check_head_only_count(answer: Any) -> Feedback:
+    """Exercise 2 (predict): trainable parameters of a 3-label classifier with a frozen base."""
+    want, hidden = head_size(3), _config().hidden_size
+    known = {head_size(2): f"{head_size(2):,} is the count for 2 labels: how many labels are there now?",
+             head_size(5): f"{head_size(5):,} is our 5-topic head: this one has 3 labels.",
+             hidden * 3: f"close: you counted the weights (3 x {hidden}). Each label also has a bias.",
+             pooler_size() + want: "the pooler is frozen too here (the whole base is): count only the head."}
+    return _count_check(answer, want, known, f"{want:,}: a (3, {hidden}) weight and 3 biases.",
+                        f"the head maps {hidden} numbers to 3 labels: weight (3, {hidden}) plus bias (3,).")
 
-    return block_of(name)
+
+@exercise(hints=["Which names contain 'layer.5'? Encoder layer 5's, and is there any other?",
+                 "All 16 tensors of encoder layer 5 (1,774,464 parameters) train, and the classifier "
+                 "(5 x 384 + 5). The pooler's names do not contain 'layer.5'."],
+          expected=("1776389", "1,776,389"))
+def check_last_layer_count(answer: Any) -> Feedback:
+    """Exercise 3 (predict): trainable parameters after `"layer.5" in name or "classifier" in name`."""
+    layer, head = layer_size(), head_size(5)
+    total = _config().num_hidden_layers * layer
+    known = {layer: "you counted layer 5 only: the loop also keeps the classifier trainable.",
+             head: "you counted the classifier only: 'layer.5' is in the names of encoder layer 5.",
+             layer + head + pooler_size(): "the pooler's names (bert.pooler.dense...) do not contain 'layer.5'.",
+             layer + head_size(2): "that is the head for 2 labels; our topic classifier has 5.",
+             total + head: "only one encoder layer matches 'layer.5', not all six."}
+    return _count_check(answer, layer + head, known,
+                        f"{layer + head:,}: encoder layer 5 ({layer:,}) and the classifier ({head:,}).",
+                        "count the parameters of encoder layer 5 (see section 2) plus the classifier.")
 
 
+@exercise(hints=["Loop over model.named_parameters() (all of them, the head too) and set every flag, "
+                 "True or False: a flag you never set keeps its old value.",
+                 "param.requires_grad = block_of(name) in blocks, for every name, param."],
+          expected=())
+def check_freeze_all_but(student: Any) -> Feedback:
+    """Exercise 4 (write a function): freeze_all_but(model, blocks) against the reference."""
+    if student is ... or student is None or _is_empty(student):
+        return Feedback(None, "write freeze_all_but (replace the `...` in its body), then run the cell again.")
+    if not callable(student):
+        return wrong(f"pass the function itself (its name, without brackets), not a {type(student).__name__}.")
+    from helpers.training.compute import block_of
+
+    for label, make, start, blocks in _freeze_cases():
+        mine, ref = make(), make()
+        for net in (mine, ref):
+            net.requires_grad_(start)
+        try:
+            student(mine, list(blocks))
+        except Exception as err:  # the student's code failed: say where, not a traceback
+            return wrong(f"on the model with {label}, freeze_all_but raised {type(err).__name__}: {err}")
+        freeze_all_but_reference(ref, blocks)
+        got = dict((n, p.requires_grad) for n, p in mine.named_parameters())
+        for name, param in ref.named_parameters():
+            if got[name] != param.requires_grad:
+                state = "trainable" if got[name] else "frozen"
+                return wrong(f"on the model with {label}: {name} (block {block_of(name)!r}) is {state}, "
+                             f"but should be {'trainable' if param.requires_grad else 'frozen'}.")
+    return right(f"freeze_all_but matches the course's version on all {len(_freeze_cases())} models.")
+
+
+@exercise(hints=["Keep only the parameters that will train.",
+                 "torch.optim.AdamW([p for p in bug_model.parameters() if p.requires_grad], lr=1e-3)"],
+          expected=())
 def check_optimizer_params(optimizer: Any, model: Any) -> Feedback:
-    """Exercise: an optimizer that holds exactly the model's trainable parameters."""
+    """Exercise 5 (find the bug): an optimizer that holds exactly the model's trainable parameters."""
     if (pending := unanswered(optimizer)) is not None:
         return pending
     if not hasattr(optimizer, "param_groups"):
@@ -98,16 +147,55 @@ def check_optimizer_params(optimizer: Any, model: Any) -> Feedback:
     held = {id(p) for group in optimizer.param_groups for p in group["params"]}
     trainable = {id(p) for p in model.parameters() if p.requires_grad}
     frozen_held = sum(1 for p in model.parameters() if id(p) in held and not p.requires_grad)
-    if frozen_held:
-        return wrong(f"the optimizer still holds {frozen_held} frozen tensors. Keep only the "
-                     "parameters whose requires_grad is True (a filter in a list comprehension).")
-    if trainable - held:
-        return wrong(f"{len(trainable - held)} trainable tensors are missing from the optimizer: "
-                     "they would never change.")
-    if held - trainable:
-        return wrong("the optimizer holds tensors that are not this model's parameters.")
-    return right(f"the optimizer holds exactly the {len(trainable)} trainable tensors; frozen "
-                 "weights cannot be touched, even by weight decay.")
+    if frozen_held and not trainable & held:
+        return wrong("the optimizer holds only frozen tensors: the filter is the wrong way round "
+                     "(keep requires_grad True, not False).")
+    rules = [
+        (not frozen_held, f"the optimizer still holds {frozen_held} frozen tensors. Keep only the "
+                          "parameters whose requires_grad is True (a filter in a list comprehension)."),
+        (not trainable - held, f"{len(trainable - held)} trainable tensors are missing from the "
+                               "optimizer: they would never change. The pooler trains too."),
+        (not held - trainable, "the optimizer holds tensors that are not this model's parameters."),
+    ]
+    return first_failure(rules, f"the optimizer holds exactly the {len(trainable)} trainable tensors; "
+                                "frozen weights cannot be touched, even by weight decay.")
+
+
+def _dict_answer(answer: Any, keys) -> Feedback | None:
+    """Return a Feedback if `answer` is not yet a complete dict with `keys`, else None."""
+    if (pending := unanswered(answer)) is not None:
+        return pending
+    if not isinstance(answer, dict) or set(answer) != set(keys):
+        return wrong("keep the dictionary with its keys as given; fill in the values.")
+    if any(v is ... for v in answer.values()):
+        return unanswered(...)
+    return None
+
+
+@exercise(hints=["A step is lr x (something built from the gradient), plus what weight decay and momentum add.",
+                 "Plain SGD adds nothing: lr x 0 = 0. AdamW's decay and both optimizers' running "
+                 "averages of past gradients do not need today's gradient."],
+          expected=(repr(ZERO_GRADIENT_MOVES),))
+def check_bug_conditions(answer: Any) -> Feedback:
+    """Exercise 6 (reasoning): which optimizers move a weight whose gradient is all zeros."""
+    if (pending := _dict_answer(answer, ZERO_GRADIENT_MOVES)) is not None:
+        return pending
+    if not all(isinstance(v, bool) for v in answer.values()):
+        return wrong("answer each with True or False (no quotes).")
+    if all(answer.values()):
+        return wrong("plain SGD's step is lr x gradient: with a zero gradient, what is it?")
+    if not any(answer.values()):
+        return wrong("section 5 showed AdamW moving 'frozen' weights with zero gradients: why?")
+    if not answer["SGD with momentum 0.9"]:
+        return wrong("momentum keeps a running velocity of past gradients: a zero gradient today does "
+                     "not stop it at once.")
+    if answer["SGD, no momentum, no weight decay"]:
+        return wrong("plain SGD's step is lr x gradient: with a zero gradient, what is it?")
+    if not answer["AdamW (weight decay 0.01)"]:
+        return wrong("AdamW shrinks every weight it holds by lr x weight decay, gradient or not, and "
+                     "its first moment remembers past gradients.")
+    return right("only plain SGD leaves it alone; decay and momentum move a zero-gradient weight. "
+                 "The safe rule works for every optimizer: give it only trainable parameters.")
 
 
 _TOOL_HINTS = {
@@ -121,23 +209,19 @@ _TOOL_HINTS = {
 
 def _tool_name(value: Any) -> str | None:
     text = str(value).lower().replace(" ", "")
-    for key in ("requires_grad", "no_grad", "eval"):
-        if key in text:
-            return key
-    return None
+    return next((key for key in ("requires_grad", "no_grad", "eval") if key in text), None)
 
 
+@exercise(hints=["Section 6's table: which row has dropout off but a graph still recorded?",
+                 "eval(): dropout off. requires_grad=False: chosen weights get no gradient. "
+                 "no_grad(): no graph at all."],
+          expected=(repr(TOOL_ROLES),))
 def check_tools(answer: Any) -> Feedback:
-    """Exercise: match eval(), requires_grad and torch.no_grad() to what each does."""
-    if (pending := unanswered(answer)) is not None:
+    """Exercise 7 (reasoning): match eval(), requires_grad and torch.no_grad() to what each does."""
+    if (pending := _dict_answer(answer, TOOL_ROLES)) is not None:
         return pending
-    if not isinstance(answer, dict) or set(answer) != set(TOOL_ROLES):
-        return wrong("keep the dictionary with its three descriptions as keys; fill in the values.")
     for role, tool in TOOL_ROLES.items():
-        given = answer[role]
-        if given is ...:
-            return unanswered(given)
-        name = _tool_name(given)
+        name = _tool_name(answer[role])
         if name is None:
             return wrong(f"for {role!r}, write one of 'eval', 'requires_grad', 'no_grad'.")
         if name != tool:
@@ -145,10 +229,40 @@ def check_tools(answer: Any) -> Feedback:
     return right("eval() switches behaviour, requires_grad chooses who learns, no_grad() records nothing.")
 
 
+_REASON_HINTS = {
+    "too few epochs": "every head trained until validation stopped improving (early stopping), "
+                      "not for a fixed number of epochs.",
+    "learning rate too small": "the same learning rates reach high accuracy on topics within a few "
+                               "epochs, and they were picked on validation.",
+    "too many parameters": "head only trains a few hundred parameters: too few to memorise much, "
+                           "and it is still near chance on validation.",
+}
+
+
+@exercise(hints=["What is the same for every head trained on the reviews, whatever its size or seed?",
+                 "The cached features never change. What does this model put close together?"],
+          expected=("features lack sentiment",))
+def check_reviews_reason(answer: Any) -> Feedback:
+    """Exercise 8 (reasoning): why frozen strategies stay near chance on the reviews."""
+    if (pending := unanswered(answer)) is not None:
+        return pending
+    text = " ".join(str(answer).lower().split())
+    if text not in REVIEW_REASONS:
+        return wrong(f"write one of {', '.join(repr(r) for r in REVIEW_REASONS)}.")
+    if text == "features lack sentiment":
+        return right("the frozen features carry topic, not polarity; only changing the base (full "
+                     "fine-tuning, with enough data) can add it.")
+    return wrong(_REASON_HINTS[text])
+
+
 # Every check of this lesson, in the notebook's order (helpers.LESSONS reads it).
 CHECKS = (
+    "check_small_data_winner",
     "check_head_only_count",
-    "check_last_layer_and_head",
+    "check_last_layer_count",
+    "check_freeze_all_but",
     "check_optimizer_params",
+    "check_bug_conditions",
     "check_tools",
+    "check_reviews_reason",
 )

@@ -1,6 +1,8 @@
-"""Plots of lesson 4 (training)."""
+"""Plots of lesson 4: where the parameters live (section 2), a loss curve with early stopping
+(section 8), and accuracy against training-set size per strategy (section 9)."""
 
 import matplotlib as mpl
+from matplotlib.ticker import MaxNLocator
 
 from helpers.style import GROUP_COLOURS, new_axes
 
@@ -37,23 +39,54 @@ def plot_parameter_blocks(table, ax=None, title="Where the parameters live"):
     return ax
 
 
-def plot_learning_curves(histories, ax=None, title="Accuracy after each epoch"):
-    """Draw train (dashed) and validation (solid) accuracy per epoch, one colour per run.
+STRATEGY_STYLE = {  # colour and marker per strategy: distinguishable in colour and in grey
+    "head only": (GROUP_COLOURS[0], "o"),
+    "pooler + head": (GROUP_COLOURS[1], "s"),
+    "top layer + pooler + head": (GROUP_COLOURS[2], "^"),
+    "full fine-tuning": (GROUP_COLOURS[5], "D"),
+}
 
-    `histories` are helpers.training.History objects. Returns the axes.
-    """
-    ax = new_axes(ax, figsize=(8.0, 4.8))
-    for history, colour in zip(histories, GROUP_COLOURS, strict=False):
-        epochs = range(1, len(history.val_acc) + 1)
-        ax.plot(epochs, history.train_acc, "--o", color=colour, alpha=0.7, markersize=4)
-        ax.plot(epochs, history.val_acc, "-o", color=colour, label=history.strategy)
-    ax.plot([], [], "k--", label="train (dashed)")
-    ax.plot([], [], "k-", label="validation (solid)")
-    ax.set_xticks(list(epochs))
-    ax.set_ylim(0.4, 1.02)
-    ax.axhline(0.5, color="#888888", linewidth=1, linestyle=":")
+
+def plot_size_curves(runs, task, ax=None, column="test_acc", chance=None, title=None):
+    """Draw mean `column` (over seeds) against training sentences per class, one line per
+    strategy, with error bars of one standard deviation. `runs` has the columns of
+    helpers.training.curves.COLUMNS. Returns the axes."""
+    ax = new_axes(ax, figsize=(7.5, 4.8))
+    part = runs[runs["task"] == task]
+    for strategy, (colour, marker) in STRATEGY_STYLE.items():
+        rows = part[part["strategy"] == strategy]
+        if rows.empty:
+            continue
+        stats = rows.groupby("per_class")[column].agg(["mean", "std", "count"])
+        ax.errorbar(stats.index, stats["mean"], yerr=stats["std"].fillna(0) if len(stats) else None,
+                    color=colour, marker=marker, markersize=7, capsize=4, linewidth=2,
+                    label=f"{strategy} ({int(stats['count'].min())} seeds)")
+    if chance is not None:
+        ax.axhline(chance, color="#888888", linestyle=":", linewidth=1.5, label=f"chance ({chance:.2f})")
+    sizes = sorted(part["per_class"].unique())
+    ax.set_xscale("log", base=2)
+    ax.set_xticks(sizes, [str(s) for s in sizes])
+    ax.minorticks_off()
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel("training sentences per class (log scale)")
+    ax.set_ylabel(f"{column.split('_')[0]} accuracy (fraction correct)")
+    ax.set_title(title or f"{task}: {column.split('_')[0]} accuracy")
+    ax.legend(loc="lower right", fontsize=mpl.rcParams["font.size"] * 0.85, frameon=True)
+    return ax
+
+
+def plot_loss_curve(curve, ax=None, title="Loss after each epoch"):
+    """Draw training and validation loss per epoch of one helpers.training.fitting.Curve and
+    mark the epoch early stopping kept. Returns the axes."""
+    ax = new_axes(ax, figsize=(7.0, 4.2))
+    epochs = range(1, curve.epochs + 1)
+    ax.plot(epochs, curve.train_loss, "--o", color=GROUP_COLOURS[0], markersize=4, label="training loss")
+    ax.plot(epochs, curve.val_loss, "-s", color=GROUP_COLOURS[5], markersize=4, label="validation loss")
+    ax.axvline(curve.best_epoch, color="#555555", linestyle=":",
+               label=f"kept: epoch {curve.best_epoch} (lowest validation loss)")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("epoch")
-    ax.set_ylabel("accuracy")
+    ax.set_ylabel("cross-entropy loss (nats per sentence)")
     ax.set_title(title)
-    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
+    ax.legend(loc="center right", frameon=True)
     return ax
