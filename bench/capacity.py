@@ -2,7 +2,7 @@
 run one lesson at the same moment, each in their own server and kernel, as a class does when
 the instructor says "Run All".
 
-    python -m bench.capacity --venv /tmp/course-venv [--students 10] [--lessons 03_attention 04_freezing]
+    python -m bench.capacity --venv /tmp/course-venv [--students 10] [--lessons 03_attention 05_freezing]
 
 `--venv` is a venv with the course and its `[hub]` extra (pip install -c constraints.txt
 ".[hub]"), and `npm ci --prefix deploy` must have installed the proxy. For each lesson: a fresh
@@ -176,7 +176,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--venv", type=Path, required=True)
     parser.add_argument("--students", type=int, default=10)
-    parser.add_argument("--lessons", nargs="+", default=["03_attention", "04_freezing"])
+    parser.add_argument("--lessons", nargs="+", default=["03_attention", "05_freezing"])
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
     cores, memory_gb = psutil.cpu_count(), psutil.virtual_memory().total / 2**30

@@ -140,7 +140,7 @@ SCENARIOS = [
     ("attention explorer", "03_attention", "all layers: slider move (head)",
      lambda root, i: root.show(view="all layers", head=i % 12)),
     ("embedding explorer", "02_embeddings", "new words", set_text("words", WORD_SETS)),
-    ("freezing panel", "04_freezing", "checkbox", toggle("pooler")),
+    ("freezing panel", "05_freezing", "checkbox", toggle("pooler")),
 ]
 
 

@@ -39,5 +39,5 @@ LESSONS = (
     Lesson("02_embeddings", "helpers.embeddings", "EmbeddingExplorer"),
     Lesson("03_attention", "helpers.attention", "AttentionExplorer"),
     Lesson("04_inside_a_layer", "helpers.layers"),
-    Lesson("04_freezing", "helpers.training", "FreezingPanel", "classifier"),
+    Lesson("05_freezing", "helpers.training", "FreezingPanel", "classifier"),
 )

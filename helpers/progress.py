@@ -36,7 +36,7 @@ QUIET_ENV = {  # as the Makefile sets it: offline, no progress bars, no version 
     "HF_HUB_OFFLINE": "1",
     "TRANSFORMERS_OFFLINE": "1",
     "HF_HUB_DISABLE_PROGRESS_BARS": "1",
-    "TRANSFORMERS_VERBOSITY": "error",
+    "TRANSFORMERS_VERBOSITY": "warning",
     "TOKENIZERS_PARALLELISM": "false",
     "MPLBACKEND": "agg",
 }

@@ -32,7 +32,7 @@ def _results(ratios=(1.2, 1.5, 1.9, 1.8), lesson4_s=40.0, widget_ms=(80.0, 200.0
          "peak_rss": report.spread([peak]), "slowest_cells": []}
         for name, r in zip(names, ratios, strict=True)
     ]
-    notebooks.append({"name": "04_freezing.ipynb", "wall_s": report.spread([lesson4_s]),
+    notebooks.append({"name": "05_freezing.ipynb", "wall_s": report.spread([lesson4_s]),
                       "ratio": lesson4_s / 10, "cpu_s": report.spread([30.0]),
                       "peak_rss": report.spread([peak]), "slowest_cells": []})
     median, p95 = widget_ms

@@ -6,9 +6,6 @@ check), and assert that none of the check's `expected` strings (the answer as it
 written or printed, declared with `@exercise(..., expected=(...))`) occurs in the outputs of
 any cell above it: streams, text/plain and text/html. An expected string counts as found
 only as a whole (not inside a longer number or word: "17" is not found in "170").
-
-Lessons not yet converted to `@exercise(expected=...)` are expected to fail here: they are
-listed outside LESSONS_CONVERTED and marked xfail (not strict) until they are.
 """
 
 import re
@@ -19,9 +16,6 @@ import pytest
 
 from helpers import LESSONS
 
-# Lessons whose checks declare their expected answers; widen this set as lessons convert.
-LESSONS_CONVERTED = {"01_tokenization", "02_embeddings", "03_attention", "04_inside_a_layer"}
-
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 TEXT_MIMES = ("text/plain", "text/html")
 
@@ -31,22 +25,17 @@ def _cases() -> list:
     failing param, so the other lessons are still checked."""
     cases = []
     for lesson in LESSONS:
-        marks = [] if lesson.notebook in LESSONS_CONVERTED else [
-            pytest.mark.xfail(reason="converted on another branch", strict=False)]
         try:
             names = list(lesson.checks())
         except Exception as err:  # noqa: BLE001 (reported by the test below)
             names = [f"<import failed: {type(err).__name__}: {err}>"]
-        cases += [pytest.param(lesson.notebook, name, marks=marks, id=f"{lesson.notebook}-{name}")
+        cases += [pytest.param(lesson.notebook, name, id=f"{lesson.notebook}-{name}")
                   for name in names]
     return cases
 
 
 def _lesson_cases() -> list:
-    return [pytest.param(lesson.notebook, id=lesson.notebook,
-                         marks=[] if lesson.notebook in LESSONS_CONVERTED else [
-                             pytest.mark.xfail(reason="converted on another branch", strict=False)])
-            for lesson in LESSONS if lesson.package]
+    return [pytest.param(lesson.notebook, id=lesson.notebook) for lesson in LESSONS if lesson.package]
 
 
 def output_text(cell) -> str:

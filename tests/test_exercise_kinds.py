@@ -30,6 +30,12 @@ KINDS = {
         "check_causal_zeros": PREDICT, "check_head_output": WRITE, "check_mixing_step": REASON,
         "check_layer_parameters": REASON,
     },
+    "05_freezing": {
+        "check_small_data_winner": PREDICT, "check_head_only_count": PREDICT,
+        "check_last_layer_count": PREDICT, "check_freeze_all_but": WRITE,
+        "check_optimizer_params": REASON, "check_bug_conditions": REASON, "check_tools": REASON,
+        "check_reviews_reason": REASON,
+    },
 }
 WITH_EXERCISES = [lesson for lesson in LESSONS if lesson.package]
 

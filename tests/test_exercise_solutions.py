@@ -14,8 +14,8 @@ import pytest
 from nbclient import NotebookClient
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
-LESSONS = ["01_tokenization", "02_embeddings", "03_attention", "04_inside_a_layer", "04_freezing"]
-SETUP_AND_EXERCISES_ONLY = {"04_freezing"}
+LESSONS = ["01_tokenization", "02_embeddings", "03_attention", "04_inside_a_layer", "05_freezing"]
+SETUP_AND_EXERCISES_ONLY = {"05_freezing"}
 SOLUTION = re.compile(r"<details>.*?```python\n(.*?)```.*?</details>", re.DOTALL)
 
 

@@ -32,7 +32,7 @@ COURSE_ENV = {  # the Makefile's and conftest.py's environment, for a run outsid
     "HF_HUB_OFFLINE": "1",
     "TRANSFORMERS_OFFLINE": "1",
     "HF_HUB_DISABLE_PROGRESS_BARS": "1",
-    "TRANSFORMERS_VERBOSITY": "error",
+    "TRANSFORMERS_VERBOSITY": "warning",
     "TOKENIZERS_PARALLELISM": "false",
     "PYTHONHASHSEED": "0",
     "MPLBACKEND": "module://matplotlib_inline.backend_inline",

@@ -106,7 +106,7 @@ def check_last_layer_count(answer: Any) -> Feedback:
 @exercise(hints=["Loop over model.named_parameters() (all of them, the head too) and set every flag, "
                  "True or False: a flag you never set keeps its old value.",
                  "param.requires_grad = block_of(name) in blocks, for every name, param."],
-          expected=())
+          expected=("param.requires_grad = block_of(name) in blocks",))
 def check_freeze_all_but(student: Any) -> Feedback:
     """Exercise 4 (write a function): freeze_all_but(model, blocks) against the reference."""
     if student is ... or student is None or _is_empty(student):
@@ -135,7 +135,7 @@ def check_freeze_all_but(student: Any) -> Feedback:
 
 @exercise(hints=["Keep only the parameters that will train.",
                  "torch.optim.AdamW([p for p in bug_model.parameters() if p.requires_grad], lr=1e-3)"],
-          expected=())
+          expected=("[p for p in bug_model.parameters() if p.requires_grad]",))
 def check_optimizer_params(optimizer: Any, model: Any) -> Feedback:
     """Exercise 5 (find the bug): an optimizer that holds exactly the model's trainable parameters."""
     if (pending := unanswered(optimizer)) is not None:

@@ -64,7 +64,7 @@ def test_on_colab_the_block_installs_the_course(tmp_path):
     assert helpers_line == "HELPERS helpers"
 
 
-@pytest.mark.parametrize("notebook", ["01_tokenization.ipynb", "04_freezing.ipynb"])
+@pytest.mark.parametrize("notebook", ["01_tokenization.ipynb", "05_freezing.ipynb"])
 def test_insert_is_idempotent_and_touches_only_the_first_code_cell(tmp_path, notebook):
     path = tmp_path / notebook
     shutil.copy(ROOT / "notebooks" / notebook, path)

@@ -14,7 +14,7 @@ from helpers.training import answers as ans
 from helpers.training import exercises as ex
 from helpers.training.compute import parameter_table
 
-NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "04_freezing.ipynb"
+NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "05_freezing.ipynb"
 GENERIC = {  # what a check says when it does not recognise the mistake
     "check_head_only_count": "the head maps",
     "check_last_layer_count": "count the parameters of encoder layer 5",
