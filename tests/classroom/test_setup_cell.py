@@ -4,7 +4,6 @@ sentence with the pip command), and on Colab (a stand-in `google.colab` module: 
 
 import importlib.util
 import json
-import shutil
 import subprocess
 import sys
 
@@ -64,17 +63,26 @@ def test_on_colab_the_block_installs_the_course(tmp_path):
     assert helpers_line == "HELPERS helpers"
 
 
+def test_every_committed_lesson_starts_with_the_block():
+    lessons = sorted((ROOT / "notebooks").glob("0*.ipynb"))
+    assert len(lessons) >= 6
+    assert setup_cell.main(["--check", *map(str, lessons)]) == 0
+
+
 @pytest.mark.parametrize("notebook", ["01_tokenization.ipynb", "05_freezing.ipynb"])
 def test_insert_is_idempotent_and_touches_only_the_first_code_cell(tmp_path, notebook):
-    path = tmp_path / notebook
-    shutil.copy(ROOT / "notebooks" / notebook, path)
-    before = nbformat.read(path, 4)
+    committed = nbformat.read(ROOT / "notebooks" / notebook, 4)
+    path = tmp_path / notebook  # the lesson as it was before the block: the block taken out
+    before = nbformat.read(ROOT / "notebooks" / notebook, 4)
+    original = setup_cell.first_code_cell(before)
+    original.source = original.source.split(setup_cell.END, 1)[1].lstrip("\n")
+    nbformat.write(before, path)
     assert setup_cell.insert_setup(path) is True
     assert setup_cell.insert_setup(path) is False
     after = nbformat.read(path, 4)
     first = setup_cell.first_code_cell(after)
-    original = setup_cell.first_code_cell(before)
     assert first.source == setup_cell.SETUP_SOURCE + "\n\n" + original.source
+    assert first.source == setup_cell.first_code_cell(committed).source
     assert first.outputs == original.outputs and first.execution_count == original.execution_count
     others = [c for c in after.cells if c is not first]
     assert others == [c for c in before.cells if c is not original]

@@ -13,7 +13,7 @@ import nbformat
 CLASS = Path(__file__).resolve().parent / "class"
 RIGHT_WEIGHTS = "[0.3837, 0.3837, 0.2327]"
 RIGHT_OUTPUT = "[3.0692, 0.9308]"
-RIGHT_MASKED = "[0.0, 0.6225, 0.3775]"
+RIGHT_MASKED = "[0.7311, 0.0, 0.2689]"
 
 
 def imports(*names: str) -> str:
@@ -41,9 +41,9 @@ STUDENTS = {
         stale={1: "❌ Not yet: an old output, from before the student fixed the answer\n"},
     ),
     "alice/01_tokenization.ipynb": notebook(
-        "from helpers.tokens import check_sep_id, check_wordpiece_tokens",
-        "check_sep_id(102)",
-        "answer = ...\ncheck_wordpiece_tokens(answer)",
+        "from helpers.tokens import check_pair_length, check_token_type_ids",
+        "check_pair_length(17)",
+        "answer = ...\ncheck_token_type_ids(answer)",
     ),
     "bob-03_attention.ipynb": notebook(
         imports("check_masked_weights", "check_previous_token_head", "check_toy_output",

@@ -17,7 +17,7 @@ CLASS = Path(__file__).resolve().parent / "class"
 REPO = CLASS.parent.parent.parent
 SOLVED, NOT_YET, UNANSWERED = "solved", "not yet", "unanswered"
 EXPECTED = {  # (student, lesson, check): status; every other check of those lessons: unanswered
-    ("alice", "01_tokenization", "check_sep_id"): SOLVED,
+    ("alice", "01_tokenization", "check_pair_length"): SOLVED,
     ("alice", "03_attention", "check_toy_weights"): SOLVED,  # its stale "Not yet" is replaced
     ("alice", "03_attention", "check_toy_output"): NOT_YET,
     ("bob", "03_attention", "check_toy_weights"): NOT_YET,
@@ -69,7 +69,7 @@ def test_the_detail_says_why(graded):
     assert "NameError" in detail[("bob", "check_previous_token_head")]
     assert detail[("carol", "check_toy_output")] == "the check is not called in this notebook"
     assert "replace the `...`" in detail[("alice", "check_masked_weights")]
-    assert "could not be read" in detail[("erin", "check_sep_id")]
+    assert "could not be read" in detail[("erin", "check_pair_length")]
 
 
 def test_students_and_lessons_are_found_by_folder_or_by_file_name(tmp_path):
