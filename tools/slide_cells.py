@@ -16,6 +16,7 @@ import re
 import struct
 
 import nbformat
+from slide_snapshots import is_snapshot, snapshot_height, split_snapshot
 
 # The slide's layout (the same numbers as the CSS in templates/course_slides/index.html.j2).
 WIDTH, HEIGHT = 1280, 800
@@ -197,6 +198,8 @@ def output_height(output) -> int:
         return _wrapped("\n".join(output.get("traceback", [])), CODE_CHARS) * CODE_LINE
     if "image/png" in data:
         return shown_png_size(output)[1] + OUTPUT_GAP
+    if is_snapshot(output):  # shown instead of the live widget: its HTML and inline PNGs
+        return snapshot_height(data["text/html"]) + OUTPUT_GAP
     if WIDGET in data:
         return 150
     if "text/html" in data:
@@ -276,6 +279,9 @@ def split_output(output) -> list:
     elif kind == "error":
         for group in _greedy(output.traceback, lambda g: text_output_height("\n".join(g))):
             pieces.append(nbformat.v4.new_output("stream", name="stderr", text="\n".join(group)))
+    elif is_snapshot(output):
+        for html in split_snapshot(data["text/html"], PIECE_BUDGET - OUTPUT_GAP):
+            pieces.append(nbformat.v4.new_output("display_data", data={"text/html": html}))
     elif "text/html" in data and "<tbody" in data["text/html"]:
         for html in _html_table_pieces(data["text/html"]):
             pieces.append(nbformat.v4.new_output("display_data", data={"text/html": html}))
