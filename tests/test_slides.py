@@ -241,7 +241,8 @@ def test_every_slide_of_every_deck_fits_a_1280x800_screen(slides):
 def unseen_lesson() -> nbformat.NotebookNode:
     """A notebook with content the lessons do not have today: headings in mid-cell, a 150-line
     cell with 300 lines of output, unbreakable 600-character lines, a 60-item list, a 60-row
-    HTML table, a plot taller than the screen, a long traceback, a progress bar widget."""
+    HTML table, a plot taller than the screen, a long traceback, a progress bar widget, a widget
+    snapshot (HTML with two inline PNGs) taller than the screen."""
     import base64
     import io
 
@@ -251,6 +252,15 @@ def unseen_lesson() -> nbformat.NotebookNode:
     figure = Figure(figsize=(4, 12), dpi=100)
     figure.add_subplot().plot([1, 2, 3])
     figure.savefig(png, format="png")
+    small = io.BytesIO()
+    figure = Figure(figsize=(6, 4), dpi=100)
+    figure.add_subplot().plot([3, 1, 2])
+    figure.savefig(small, format="png")
+    picture = ('<img src="data:image/png;base64,' + base64.b64encode(small.getvalue()).decode()
+               + '" alt="picture" style="max-width:640px;height:auto">')
+    snapshot = ('<div class="course-widget-snapshot x-snapshot"><p><b>Explorer</b> · a: 1</p>'
+                f'<div style=""><div><p>first view</p></div>{picture}{picture}</div>'
+                '<p class="course-widget-note"><i>A picture of the widget.</i></p></div>')
     code, md = nbformat.v4.new_code_cell, nbformat.v4.new_markdown_cell
     out = nbformat.v4.new_output
     rows = "".join(f"<tr><td>{i}</td><td>row {i}</td></tr>" for i in range(60))
@@ -272,6 +282,10 @@ def unseen_lesson() -> nbformat.NotebookNode:
             "application/vnd.jupyter.widget-view+json": {"model_id": "x", "version_major": 2,
                                                          "version_minor": 0},
             "text/plain": "training:   0%|          | 0/12 [00:00<?, ?it/s]"})]),
+        code("explorer", outputs=[out("execute_result", execution_count=9, data={
+            "application/vnd.jupyter.widget-view+json": {"model_id": "y", "version_major": 2,
+                                                         "version_minor": 0},
+            "text/html": snapshot, "text/plain": "Explorer(...)"})]),
     ]
     nb = nbformat.v4.new_notebook()
     nb.cells = cells
