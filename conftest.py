@@ -8,16 +8,8 @@ import os
 import sys
 from pathlib import Path
 
-COURSE_ENV = {
-    "HF_HUB_OFFLINE": "1",
-    "TRANSFORMERS_OFFLINE": "1",
-    "HF_HUB_DISABLE_PROGRESS_BARS": "1",
-    "HF_HUB_DISABLE_TELEMETRY": "1",
-    "TRANSFORMERS_VERBOSITY": "warning",
-    "TOKENIZERS_PARALLELISM": "false",
-    "PYTHONHASHSEED": "0",
-    "MPLBACKEND": "module://matplotlib_inline.backend_inline",
-}
+from helpers.course_env import COURSE_ENV  # stdlib only: nothing heavy is imported yet
+
 for key, value in COURSE_ENV.items():
     os.environ.setdefault(key, value)
 

@@ -28,18 +28,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from helpers.course_env import COURSE_ENV
 from helpers.lessons import LESSONS, Lesson
 
 STATUS = {"✅ Correct": "solved", "❌ Not yet": "not yet", "✏️ Not answered yet": "unanswered"}
 FIELDS = ["student", "lesson", "exercise", "status", "detail"]
-QUIET_ENV = {  # as the Makefile sets it: offline, no progress bars, no version chatter
-    "HF_HUB_OFFLINE": "1",
-    "TRANSFORMERS_OFFLINE": "1",
-    "HF_HUB_DISABLE_PROGRESS_BARS": "1",
-    "TRANSFORMERS_VERBOSITY": "warning",
-    "TOKENIZERS_PARALLELISM": "false",
-    "MPLBACKEND": "agg",
-}
+QUIET_ENV = {**COURSE_ENV, "MPLBACKEND": "agg"}  # no inline figures to store
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlparse
 
+from helpers.doctor import find_chromium  # one rule for where Chromium is (make doctor uses it too)
+
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = REPO / "notebooks"
 SCREENSHOTS = REPO / "tests" / "screenshots"  # git-ignored
@@ -38,20 +40,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
-
-
-def find_chromium() -> str | None:
-    """Path of the system Chromium, or None.
-
-    $COURSE_CHROMIUM, when set, is the only candidate (COURSE_CHROMIUM=none hides the browser,
-    to try the skip/fail behaviour); otherwise /usr/bin/chromium, then chromium on PATH.
-    """
-    if "COURSE_CHROMIUM" in os.environ:
-        candidates = [os.environ["COURSE_CHROMIUM"]]
-    else:
-        candidates = ["/usr/bin/chromium"]
-        candidates += [shutil.which(name) for name in ("chromium", "chromium-browser")]
-    return next((c for c in candidates if c and os.access(c, os.X_OK)), None)
 
 
 def in_ci() -> bool:

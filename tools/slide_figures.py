@@ -25,18 +25,11 @@ from pathlib import Path
 import nbformat
 from slide_cells import FIGURE_BOX
 
+from helpers.course_env import COURSE_ENV
+
 REPO = Path(__file__).resolve().parent.parent
 CACHE = REPO / "build" / "slide-figures"
 TIMEOUT_S = 300
-COURSE_ENV = {  # the Makefile's and conftest.py's environment, for a run outside make
-    "HF_HUB_OFFLINE": "1",
-    "TRANSFORMERS_OFFLINE": "1",
-    "HF_HUB_DISABLE_PROGRESS_BARS": "1",
-    "TRANSFORMERS_VERBOSITY": "warning",
-    "TOKENIZERS_PARALLELISM": "false",
-    "PYTHONHASHSEED": "0",
-    "MPLBACKEND": "module://matplotlib_inline.backend_inline",
-}
 
 SETUP = f'''
 import base64 as _base64

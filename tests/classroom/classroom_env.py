@@ -3,14 +3,10 @@
 import os
 from pathlib import Path
 
+from helpers.course_env import COURSE_ENV
+
 ROOT = Path(__file__).resolve().parents[2]
 NETGUARD = ROOT / "tests" / "netguard"
-COURSE_ENV = {
-    "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "HF_HUB_DISABLE_PROGRESS_BARS": "1",
-    "HF_HUB_DISABLE_TELEMETRY": "1", "TRANSFORMERS_VERBOSITY": "warning",
-    "TOKENIZERS_PARALLELISM": "false", "PYTHONHASHSEED": "0",
-    "MPLBACKEND": "module://matplotlib_inline.backend_inline",
-}
 
 
 def clean_env(**extra) -> dict:
