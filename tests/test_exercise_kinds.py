@@ -3,6 +3,7 @@ at least two where the student predicts before a cell reveals the truth, at leas
 they write a function that is checked against the course's reference, the rest reasoning.
 
 Each check is classified here; a new check must be added, so the mix cannot drift unseen.
+Every check, in every lesson, has the same ladder of help: two hints and an expected answer.
 """
 
 import pytest
@@ -52,3 +53,19 @@ def test_each_lesson_has_the_three_kinds(lesson):
     assert len(kinds) >= 5, f"{lesson.notebook}: {len(kinds)} checked exercises, at least 5 wanted"
     assert kinds.count(PREDICT) >= 2, f"{lesson.notebook}: fewer than 2 predict-before-you-run"
     assert kinds.count(WRITE) >= 1, f"{lesson.notebook}: no write-a-function exercise"
+
+
+ALL_CHECKS = [(lesson.notebook, name, check) for lesson in WITH_EXERCISES
+              for name, check in lesson.checks().items()]
+
+
+@pytest.mark.parametrize("notebook, name, check", ALL_CHECKS, ids=[n for _, n, _ in ALL_CHECKS])
+def test_every_check_has_a_ladder_of_two_hints_and_an_expected_answer(notebook, name, check):
+    from helpers.feedback import Hint
+
+    assert len(check.hints) == 2, f"{notebook}: {name}"
+    first, second = check.hint(), check.hint(2)
+    assert isinstance(first, Hint) and repr(first).startswith("💡 Hint 1 of 2")
+    assert repr(second).startswith("💡 Hint 2 of 2") and second.text != first.text
+    assert check.hint(9).level == 2  # asking too far gives the last hint
+    assert check.expected

@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 from helpers.attention import exercises as ex
 from helpers.attention import reference
 from helpers.attention.compute import run_attention
-from helpers.feedback import Hint
 
 CHECKS = [getattr(ex, name) for name in ex.CHECKS]
 
@@ -46,15 +45,6 @@ def assert_specific(check, answer, contains, *others):
 def test_checks_are_listed_in_notebook_order():
     assert ex.CHECKS == ("check_masked_weights", "check_unscaled_top_weight", "check_toy_weights",
                          "check_toy_output", "check_attention_by_hand", "check_previous_token_head")
-
-
-@pytest.mark.parametrize("check", CHECKS, ids=ex.CHECKS)
-def test_every_check_has_a_ladder_of_two_hints(check):
-    assert len(check.hints) == 2
-    first, second = check.hint(), check.hint(2)
-    assert isinstance(first, Hint) and repr(first).startswith("💡 Hint 1 of 2")
-    assert repr(second).startswith("💡 Hint 2 of 2") and second.text != first.text
-    assert check.hint(9).level == 2  # asking too far gives the last hint
 
 
 def test_checks_wait_for_an_answer():

@@ -6,13 +6,11 @@ import math
 import re
 
 import numpy as np
-import pytest
 import torch
 from exercise_harness import assert_specific_hints, generic_hint
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers.feedback import Hint
 from helpers.layers import exercises as ex
 from helpers.layers import reference
 
@@ -23,15 +21,6 @@ D, INNER = 384, 1536
 def test_checks_are_listed_in_notebook_order():
     assert ex.CHECKS == ("check_feed_forward_parameters", "check_residual_change", "check_causal_zeros",
                          "check_head_output", "check_mixing_step", "check_layer_parameters")
-
-
-@pytest.mark.parametrize("check", CHECKS, ids=ex.CHECKS)
-def test_every_check_has_a_ladder_of_two_hints(check):
-    assert len(check.hints) == 2
-    first, second = check.hint(), check.hint(2)
-    assert isinstance(first, Hint) and repr(first).startswith("💡 Hint 1 of 2")
-    assert repr(second).startswith("💡 Hint 2 of 2") and second.text != first.text
-    assert check.expected
 
 
 def test_checks_wait_for_an_answer(model):
