@@ -36,16 +36,9 @@ STUDENTS = [s for s in os.environ.get("COURSE_HUB_STUDENTS", "student1,student2,
 BIN = Path(sys.executable).parent  # the venv with jupyterhub, the course and its kernel
 (STATE / "home").mkdir(parents=True, exist_ok=True)
 
-# The course's quiet, offline environment (as the Makefile exports it), for every kernel.
-COURSE_ENV = {
-    "HF_HUB_OFFLINE": "1",
-    "TRANSFORMERS_OFFLINE": "1",
-    "HF_HUB_DISABLE_PROGRESS_BARS": "1",
-    "HF_HUB_DISABLE_TELEMETRY": "1",
-    "TRANSFORMERS_VERBOSITY": "warning",
-    "TOKENIZERS_PARALLELISM": "false",
-    "MPLBACKEND": "module://matplotlib_inline.backend_inline",
-}
+# The course's quiet, offline environment (helpers/course_env.py, as the Makefile exports it),
+# for every kernel: the course is installed in the environment this hub runs from.
+from helpers.course_env import COURSE_ENV  # noqa: E402 (after get_config, as JupyterHub loads it)
 
 # Where the hub listens and keeps its state.
 c.JupyterHub.ip = "127.0.0.1"

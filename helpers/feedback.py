@@ -7,6 +7,7 @@ Every check returns a Feedback. In a notebook it shows as one line:
 Tests read `.correct` instead of the text.
 """
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,15 +77,22 @@ def exercise(hints: list[str], expected: tuple[str, ...] = ()):
 
     `check.hint(n)` returns hint n (1 = a nudge, last = nearly the answer). `check.expected`
     holds the answer as it would be written or printed (tests assert that no cell above the
-    exercise already prints it)."""
+    exercise already prints it). While the first argument is still the `...` placeholder, the
+    decorated check answers "not answered" without running, so no check repeats that test."""
 
     def decorate(check):
+        @functools.wraps(check)
+        def checked(answer: Any = ..., *args, **kwargs) -> Feedback:
+            if (pending := unanswered(answer)) is not None:
+                return pending
+            return check(answer, *args, **kwargs)
+
         def hint(level: int = 1) -> Hint:
             level = min(max(int(level), 1), len(hints))
             return Hint(level, len(hints), hints[level - 1])
 
-        check.hints, check.hint, check.expected = list(hints), hint, tuple(expected)
-        return check
+        checked.hints, checked.hint, checked.expected = list(hints), hint, tuple(expected)
+        return checked
 
     return decorate
 
@@ -130,6 +138,46 @@ def compare_with_reference(student: Any, reference, cases: list[tuple[str, tuple
             return wrong(f"on {label}, the values differ from the reference by up to {diff:.3g} "
                          f"(tolerance {atol:g}).")
     return right(f"{name} matches the reference on all {len(cases)} inputs.")
+
+
+def returns_none(function, args) -> bool:
+    """True if `function(*args)` runs and returns None (a body still `...`, or no return)."""
+    try:
+        return function(*args) is None
+    except Exception:  # compare_with_reference reports the error with the input's name
+        return False
+
+
+def makes_mistake(student, mistake, cases) -> bool:
+    """True if `student` gives what `mistake` gives on every case (NaN where it gives NaN)."""
+    import torch
+
+    try:
+        with torch.no_grad():
+            for _, args in cases:
+                got = torch.as_tensor(student(*args), dtype=torch.float64)
+                want = torch.as_tensor(mistake(*args), dtype=torch.float64)
+                if got.shape != want.shape or not torch.allclose(got, want, atol=1e-4, equal_nan=True):
+                    return False
+    except Exception:  # the student's function fails on some input: not this mistake
+        return False
+    return True
+
+
+def compare_and_diagnose(student: Any, reference, cases: list[tuple[str, tuple]], mistakes,
+                         name: str, returns: str, atol: float = 1e-4) -> Feedback:
+    """compare_with_reference, after a "not answered" for a function that returns nothing yet;
+    when the student's function differs, the hint of the first (mistake, hint) it reproduces."""
+    if callable(student) and returns_none(student, cases[0][1]):
+        return Feedback(None, f"{name} returns nothing yet: replace the ... with your code, "
+                              f"ending with `return` and {returns}, then run the cell again.")
+    feedback = compare_with_reference(student, reference, cases, atol=atol, name=name)
+    if feedback.correct is not False or not callable(student):
+        return feedback
+    for mistake, hint in mistakes:
+        if makes_mistake(student, mistake, cases):
+            return wrong(hint)
+    return feedback
 
 
 # --- Plain values: what a student may pass for a number or a list ---------------------------

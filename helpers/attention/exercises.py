@@ -21,18 +21,15 @@ from helpers.attention.reference import (
     UNSCALED_TOP_WEIGHT_384,
     attention_cases,
     attention_mistakes,
-    makes_mistake,
     reference_attention,
-    returns_none,
     returns_pair,
 )
 from helpers.feedback import (
     Feedback,
     as_plain,
-    compare_with_reference,
+    compare_and_diagnose,
     exercise,
     right,
-    unanswered,
     wrong,
 )
 
@@ -125,8 +122,6 @@ def _masked_mistakes() -> list[tuple[list[float], str]]:
           expected=("[0.7311, 0.0, 0.2689]",))
 def check_masked_weights(answer) -> Feedback:
     """Predict: the kitten's weights over cat, dog, car when the key dog is masked."""
-    if (fb := unanswered(answer)) is not None:
-        return fb
     got, shape_hint = _as_floats(answer, 3)
     if got is None:
         return wrong(shape_hint or "give three numbers, one weight per key (cat, dog, car), the masked one included.")
@@ -150,8 +145,6 @@ def check_masked_weights(answer) -> Feedback:
           expected=(f"{UNSCALED_TOP_WEIGHT_384:.3f}",))
 def check_unscaled_top_weight(answer) -> Feedback:
     """Predict: the mean largest weight of softmax over 10 random keys, unscaled scores, d = 384."""
-    if (fb := unanswered(answer)) is not None:
-        return fb
     answer = as_plain(answer)  # a NumPy or torch number counts
     if isinstance(answer, bool) or not isinstance(answer, numbers.Real) or math.isnan(answer):
         return wrong("give one number between 0 and 1: the average largest weight of the 10.")
@@ -176,8 +169,6 @@ def check_unscaled_top_weight(answer) -> Feedback:
           expected=("[0.3837, 0.3837, 0.2327]",))
 def check_toy_weights(answer) -> Feedback:
     """Exercise: the attention weights of the query 'puppy' over the keys cat, dog, car."""
-    if (fb := unanswered(answer)) is not None:
-        return fb
     got, shape_hint = _as_floats(answer, 3)
     if got is None:
         return wrong(shape_hint or "give three numbers, one weight per key (cat, dog, car), e.g. [0.2, 0.3, 0.5].")
@@ -200,8 +191,6 @@ def check_toy_weights(answer) -> Feedback:
           expected=("[3.0692, 0.9308]",))
 def check_toy_output(answer) -> Feedback:
     """Exercise: the output (a weighted sum of the values) of the query 'puppy'."""
-    if (fb := unanswered(answer)) is not None:
-        return fb
     got, shape_hint = _as_floats(answer, 2)
     if got is None:
         return wrong(shape_hint or "give two numbers (legs, wheels): the output has the shape of one value.")
@@ -235,19 +224,10 @@ def check_toy_output(answer) -> Feedback:
 def check_attention_by_hand(answer) -> Feedback:
     """Write a function: attention's output (..., n, d_v) with the softmax written out."""
     cases = attention_cases()
-    if callable(answer) and returns_none(answer, cases[0][1]):
-        return Feedback(None, "attention_by_hand returns nothing yet: replace the ... with your "
-                              "code, ending with `return` and the output, then run the cell again.")
     if callable(answer) and returns_pair(answer, cases[0][1]):
         return wrong("return only the output, weights @ v (a tensor), not (output, weights).")
-    feedback = compare_with_reference(answer, reference_attention, cases, atol=1e-4,
-                                      name="attention_by_hand")
-    if feedback.correct is not False or not callable(answer):
-        return feedback
-    for mistake, hint in attention_mistakes():
-        if makes_mistake(answer, mistake, cases):
-            return wrong(hint)
-    return feedback
+    return compare_and_diagnose(answer, reference_attention, cases, attention_mistakes(),
+                                name="attention_by_hand", returns="the output")
 
 
 @exercise(hints=["For each head h of layer 1, average the diagonal just below the main one: "
@@ -257,8 +237,6 @@ def check_attention_by_hand(answer) -> Feedback:
           expected=("head 9 of layer 1", "layer 1, head 9", "layer 1 head 9"))
 def check_previous_token_head(answer) -> Feedback:
     """Exercise: which head of layer 1 attends most to the previous token (pronoun sentence)?"""
-    if (fb := unanswered(answer)) is not None:
-        return fb
     if _shape(answer) == (COURSE_HEADS,):
         return wrong("that is one share per head; the answer is the head with the largest: np.argmax(...).")
     if (answer := _as_int(answer)) is None:

@@ -1,7 +1,7 @@
 """Facts lesson 3, its checks and its tests share, defined once: the example sentences, the toy
 look-up, the heads the lesson names, and the inputs the write-a-function exercise is checked on
 (with the common mistakes it recognises). tests/attention/ recomputes every fact from the model.
-Lesson 4 (helpers/layers) reuses the sentence and `makes_mistake`.
+Lesson 4 (helpers/layers) reuses the sentence.
 """
 
 import math
@@ -25,29 +25,6 @@ UNSCALED_TOP_WEIGHT_384 = 0.944
 COURSE_HEADS = 12
 PREVIOUS_TOKEN_HEAD_LAYER_0 = 2
 NEXT_TOKEN_LAYER, NEXT_TOKEN_HEAD, PREVIOUS_TOKEN_HEAD_LAYER_1 = 1, 8, 9
-
-
-def makes_mistake(student, mistake, cases) -> bool:
-    """True if `student` gives what `mistake` gives on every case (NaN where it gives NaN)."""
-    try:
-        with torch.no_grad():
-            for _, args in cases:
-                got = torch.as_tensor(student(*args), dtype=torch.float64)
-                want = torch.as_tensor(mistake(*args), dtype=torch.float64)
-                if got.shape != want.shape or not torch.allclose(got, want, atol=1e-4, equal_nan=True):
-                    return False
-    except Exception:  # the student's function fails on some input: not this mistake
-        return False
-    return True
-
-
-def returns_none(function, args) -> bool:
-    """True if `function(*args)` runs and returns None (a body still `...`, or no return).
-    Lesson 4's write-a-function check uses it too."""
-    try:
-        return function(*args) is None
-    except Exception:  # compare_with_reference reports the error with the input's name
-        return False
 
 
 def returns_pair(function, args) -> bool:

@@ -47,8 +47,6 @@ def _as_number(answer: Any) -> float | None:
           expected=("kitten",))
 def check_cat_neighbour(answer: Any) -> Feedback:
     """Predict: is `cat` nearer `kitten` or `dog` (cosine of the static input vectors)?"""
-    if (feedback := unanswered(answer)) is not None:
-        return feedback
     word = _word(answer)
     if word is None:
         return wrong(f'answer with one of the two words as a string, "kitten" or "dog" '
@@ -73,8 +71,6 @@ def check_cat_neighbour(answer: Any) -> Feedback:
 def check_same_position(answer: Any) -> Feedback:
     """Predict: `bank` at the same position in two different sentences: are the vectors
     entering layer 0 identical or different?"""
-    if (feedback := unanswered(answer)) is not None:
-        return feedback
     word = _word(answer)
     if word is None:
         return wrong(f'answer with a word as a string, "identical" or "different" '
@@ -108,8 +104,6 @@ def _paris_row_mistake(answer: torch.Tensor, matrix: torch.Tensor, tokenizer) ->
           expected=('E[tokenizer.convert_tokens_to_ids("paris")]',))
 def check_paris_row(answer: Any, tokenizer, model) -> Feedback:
     """Exercise: the word-embedding row of the token "paris", shape (d,)."""
-    if (feedback := unanswered(answer)) is not None:
-        return feedback
     if not isinstance(answer, torch.Tensor):
         try:
             answer = torch.as_tensor(answer, dtype=torch.float32)
@@ -161,8 +155,6 @@ def _bank_inputs_mistakes(config) -> dict[int, str]:
 def check_bank_inputs(answer: Any, model) -> Feedback:
     """Reasoning: how many different vectors can `bank` enter layer 0 as (any position, either
     token type)? max_position_embeddings * type_vocab_size."""
-    if (feedback := unanswered(answer)) is not None:
-        return feedback
     value = _as_number(answer)
     if value is None:
         return wrong(f"give one whole number, e.g. 10 (got a {type(answer).__name__}).")
@@ -202,8 +194,6 @@ def _embedding_parameter_mistakes(config) -> dict[int, str]:
 def check_embedding_parameters(answer: Any, model) -> Feedback:
     """Reasoning: how many learned numbers (parameters) the embedding step has: three tables and
     the LayerNorm's weight and bias."""
-    if (feedback := unanswered(answer)) is not None:
-        return feedback
     value = _as_number(answer)
     if value is None:
         return wrong(f"give one whole number, e.g. 1000 (got a {type(answer).__name__}).")

@@ -7,15 +7,13 @@ second, more explicit hint. Expected numbers are written out for this model (tes
 recomputes them from its weights), so a check other than exercise 3 never needs the model.
 """
 
-from helpers.attention.reference import makes_mistake, returns_none
 from helpers.feedback import (
     Feedback,
     as_plain,
-    compare_with_reference,
+    compare_and_diagnose,
     exercise,
     is_whole_number,
     right,
-    unanswered,
     wrong,
 )
 from helpers.layers.reference import (
@@ -50,8 +48,6 @@ def _words(answer) -> str | None:
           expected=("1,181,568", "1181568"))
 def check_feed_forward_parameters(answer) -> Feedback:
     """Predict: how many numbers (weights and biases) one layer's feed-forward block holds."""
-    if (fb := unanswered(answer)) is not None:
-        return fb
     if (answer := _as_int(answer)) is None:
         return wrong("give one whole number, e.g. 1_000_000 (Python allows _ between digits).")
     weights = 2 * 384 * 1536
@@ -79,8 +75,6 @@ def check_feed_forward_parameters(answer) -> Feedback:
           expected=("a lot",))
 def check_residual_change(answer) -> Feedback:
     """Predict: does removing layer 3's two residual connections change its output a little or a lot?"""
-    if (fb := unanswered(answer)) is not None:
-        return fb
     words = _words(answer)
     if words is None:
         return wrong("answer in words, as text: \"a little\" or \"a lot\" (the cell below measures it).")
@@ -104,8 +98,6 @@ def check_residual_change(answer) -> Feedback:
           expected=("120",))
 def check_causal_zeros(answer) -> Feedback:
     """Predict: how many of one head's 16 x 16 weights the causal mask sets to exactly 0."""
-    if (fb := unanswered(answer)) is not None:
-        return fb
     n, answer = CAUSAL_TOKENS, _as_int(answer)
     if answer is None:
         return wrong("give one whole number: how many weights are exactly 0.")
@@ -134,18 +126,8 @@ def check_causal_zeros(answer) -> Feedback:
           expected=("x @ sa.query.weight[rows].T + sa.query.bias[rows]",))
 def check_head_output(answer, model) -> Feedback:
     """Write a function: one head's output (seq, 32) from the hidden state x (seq, 384)."""
-    cases = head_output_cases(model)
-    if callable(answer) and returns_none(answer, cases[0][1]):
-        return Feedback(None, "one_head returns nothing yet: replace the ... with your code, "
-                              "ending with `return` and the head's output, then run the cell again.")
-    feedback = compare_with_reference(answer, reference_head_output, cases, atol=1e-4,
-                                      name="one_head")
-    if feedback.correct is not False or not callable(answer):
-        return feedback
-    for mistake, hint in head_output_mistakes():
-        if makes_mistake(answer, mistake, cases):
-            return wrong(hint)
-    return feedback
+    return compare_and_diagnose(answer, reference_head_output, head_output_cases(model),
+                                head_output_mistakes(), name="one_head", returns="the head's output")
 
 
 MIXING_STEPS = ("Q, K, V projections", "weights @ V", "W_O", "residual + LayerNorm", "feed-forward")
@@ -165,8 +147,6 @@ _PER_TOKEN = {
           expected=("weights @ V",))
 def check_mixing_step(answer) -> Feedback:
     """Reasoning: which step of a layer is the only one where tokens exchange information?"""
-    if (fb := unanswered(answer)) is not None:
-        return fb
     words = _words(answer)
     if words is None:
         return wrong(f"give one of the steps as text, e.g. {MIXING_STEPS[0]!r}.")
@@ -185,8 +165,6 @@ def check_mixing_step(answer) -> Feedback:
           expected=("1,774,464", "1774464"))
 def check_layer_parameters(answer) -> Feedback:
     """Reasoning: how many numbers (weights and biases) one whole encoder layer stores."""
-    if (fb := unanswered(answer)) is not None:
-        return fb
     if (answer := _as_int(answer)) is None:
         return wrong("give one whole number, e.g. 1_000_000.")
     if answer == LAYER_PARAMETERS:

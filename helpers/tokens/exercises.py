@@ -17,7 +17,6 @@ from helpers.feedback import (
     exercise,
     is_whole_number,
     right,
-    unanswered,
     wrong,
 )
 from helpers.tokens.compute import pad_batch
@@ -103,8 +102,6 @@ def _number_problem(answer: Any) -> Feedback | None:
 )
 def check_toy_wordpiece(answer: Any) -> Feedback:
     """Exercise 1: predict wordpiece(TOY_WORD, TOY_VOCAB): ['unbe', '##liev', '##ably']."""
-    if (fb := unanswered(answer)) is not None:
-        return fb
     answer = as_plain(answer)
     if (fb := _token_list_problem(answer, "['un', '##...']")) is not None:
         return fb
@@ -138,8 +135,6 @@ def check_toy_wordpiece(answer: Any) -> Feedback:
 )
 def check_pad_count(answer: Any) -> Feedback:
     """Exercise 2: predict how many [PAD] tokenizer(PAD_BATCH, padding=True) adds in total (9)."""
-    if (fb := unanswered(answer)) is not None:
-        return fb
     answer = as_plain(answer)
     if answer == PAD_PER_ROW:
         return wrong("right for each sentence; the question asks for the whole batch: add them.")
@@ -169,8 +164,6 @@ def check_pad_count(answer: Any) -> Feedback:
 )
 def check_lost_tokens(answer: Any) -> Feedback:
     """Exercise 3: predict the tokens truncation=True, max_length=8 drops from TRUNCATION_SENTENCE."""
-    if (fb := unanswered(answer)) is not None:
-        return fb
     answer = as_plain(answer)
     if (fb := _token_list_problem(answer, "['model', '.']")) is not None:
         return fb
@@ -239,8 +232,6 @@ def check_pad(pad: Any) -> Feedback:
 )
 def check_pair_length(answer: Any) -> Feedback:
     """Exercise 5: len(tokenizer(*PAIR)['input_ids']), reasoned out: 4 + 10 + 3 = 17."""
-    if (fb := unanswered(answer)) is not None:
-        return fb
     answer = as_plain(answer)
     if (fb := _number_problem(answer)) is not None:
         return fb
@@ -265,8 +256,6 @@ def check_pair_length(answer: Any) -> Feedback:
 )
 def check_token_type_ids(answer: Any) -> Feedback:
     """Exercise 6: the token_type_ids of the sentence pair PAIR: 6 zeros, then 11 ones."""
-    if (fb := unanswered(answer)) is not None:
-        return fb
     if hasattr(answer, "keys"):
         return wrong("that is the whole dictionary the tokenizer returns; pick one entry "
                      "from it, e.g. encoding['token_type_ids'].")
