@@ -8,7 +8,9 @@ Tests read `.correct` instead of the text.
 """
 
 import functools
+import tomllib
 from dataclasses import dataclass
+from importlib import resources
 from typing import Any
 
 
@@ -72,8 +74,17 @@ class Hint:
     __str__ = __repr__
 
 
-def exercise(hints: list[str], expected: tuple[str, ...] = ()):
-    """Decorate a check with its ladder of hints and the answer it expects, as printed text.
+@functools.cache
+def lesson_hints(package: str) -> dict[str, list[str]]:
+    """The ladders of hints of one lesson folder, {check name: [hint 1, hint 2]}, from its
+    hints.toml (course text kept apart from the checks' logic, so it can be edited alone)."""
+    text = resources.files(package).joinpath("hints.toml").read_text(encoding="utf-8")
+    return {name: list(table["hints"]) for name, table in tomllib.loads(text).items()}
+
+
+def exercise(expected: tuple[str, ...] = (), hints: list[str] | None = None):
+    """Decorate a check with its ladder of hints (`hints`, or by default the check's table in
+    its lesson folder's hints.toml) and the answer it expects, as printed text.
 
     `check.hint(n)` returns hint n (1 = a nudge, last = nearly the answer). `check.expected`
     holds the answer as it would be written or printed (tests assert that no cell above the
@@ -81,6 +92,8 @@ def exercise(hints: list[str], expected: tuple[str, ...] = ()):
     decorated check answers "not answered" without running, so no check repeats that test."""
 
     def decorate(check):
+        ladder = hints or lesson_hints(check.__module__.rpartition(".")[0])[check.__name__]
+
         @functools.wraps(check)
         def checked(answer: Any = ..., *args, **kwargs) -> Feedback:
             if (pending := unanswered(answer)) is not None:
@@ -88,10 +101,10 @@ def exercise(hints: list[str], expected: tuple[str, ...] = ()):
             return check(answer, *args, **kwargs)
 
         def hint(level: int = 1) -> Hint:
-            level = min(max(int(level), 1), len(hints))
-            return Hint(level, len(hints), hints[level - 1])
+            level = min(max(int(level), 1), len(ladder))
+            return Hint(level, len(ladder), ladder[level - 1])
 
-        checked.hints, checked.hint, checked.expected = list(hints), hint, tuple(expected)
+        checked.hints, checked.hint, checked.expected = list(ladder), hint, tuple(expected)
         return checked
 
     return decorate

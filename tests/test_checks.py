@@ -1,5 +1,7 @@
 """The exercise-feedback pattern every lesson uses (helpers/feedback.py)."""
 
+import importlib
+
 import numpy as np
 import torch
 
@@ -90,3 +92,17 @@ def test_compare_values_explains_errors_mutation_placeholders_and_diagnoses():
     diagnosed = compare_values_with_reference(lambda rows: rows, _reference, CASES,
                                               diagnose=lambda args, got, want: "not sorted.")
     assert diagnosed == wrong("on two rows, not sorted.")
+
+
+def test_every_hints_table_belongs_to_a_check_of_its_lesson():
+    """helpers/<idea>/hints.toml holds exactly one two-hint ladder per check of that lesson."""
+    from helpers.feedback import lesson_hints
+    from helpers.lessons import LESSONS
+
+    for lesson in LESSONS:
+        if lesson.package is None:
+            continue
+        exercises = importlib.import_module(f"{lesson.package}.exercises")
+        tables = lesson_hints(lesson.package)
+        assert set(tables) == set(exercises.CHECKS), f"{lesson.package}/hints.toml vs its CHECKS"
+        assert all(len(hints) == 2 and all(h.strip() for h in hints) for hints in tables.values())

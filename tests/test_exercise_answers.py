@@ -77,7 +77,7 @@ def test_no_expected_answer_is_printed_above_its_exercise(notebook, name):
     expected = getattr(check, "expected", None)
     assert expected, (
         f"{notebook}: {name} declares no expected answer; decorate it with "
-        "@exercise(hints=[...], expected=('the answer as printed', ...)) from helpers.feedback"
+        "@exercise(expected=('the answer as printed', ...)) from helpers.feedback (hints in the lesson's hints.toml)"
     )
     nb = nbformat.read(NOTEBOOKS / f"{notebook}.ipynb", as_version=4)
     index = exercise_index(nb, name)

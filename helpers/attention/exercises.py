@@ -89,6 +89,15 @@ def _rounded(xs: list[float]) -> list[float]:
     return [round(x, 4) for x in xs]
 
 
+def _diagnose(got: list[float], expected: list[float], success: str,
+              mistakes: list[tuple[list[float], str]], otherwise: str, tol: float = 0.01) -> Feedback:
+    """right(success) if `got` is `expected`; else the hint of the first mistake `got` equals
+    (each a (value it gives, hint) pair), else `otherwise`."""
+    if _close(got, expected):
+        return right(success)
+    return next((wrong(hint) for value, hint in mistakes if _close(got, value, tol)), wrong(otherwise))
+
+
 # --- Section 4, predict before you run: masking a key -------------------------------------
 
 MASKED = 1  # the key 'dog' (cat, dog, car) is masked in section 4
@@ -116,33 +125,24 @@ def _masked_mistakes() -> list[tuple[list[float], str]]:
     ]
 
 
-@exercise(hints=["A masked key's score becomes minus infinity before the softmax. What is e to the minus infinity?",
-                 "Take the scaled scores [1.0, 0.5, 0.0], replace dog's by -inf, then softmax: "
-                 "exp(1) / (exp(1) + exp(0)) for cat."],
-          expected=("[0.7311, 0.0, 0.2689]",))
+@exercise(expected=("[0.7311, 0.0, 0.2689]",))
 def check_masked_weights(answer) -> Feedback:
     """Predict: the kitten's weights over cat, dog, car when the key dog is masked."""
     got, shape_hint = _as_floats(answer, 3)
     if got is None:
         return wrong(shape_hint or "give three numbers, one weight per key (cat, dog, car), the masked one included.")
-    if _close(got, MASKED_EXPECTED):
-        return right(f"weights {_rounded(MASKED_EXPECTED)}: the masked key gets exactly 0 and the "
-                     "others grow in proportion, still adding up to 1.")
-    for weights, hint in _masked_mistakes():
-        if _close(got, weights, tol=0.005):
-            return wrong(hint)
-    if abs(got[MASKED]) > 1e-6:
-        return wrong("the masked key (dog, the second number) gets a weight of exactly 0.")
-    return wrong("scaled scores [1.0, 0.5, 0.0]; dog's becomes -inf; softmax over the rest.")
+    otherwise = ("the masked key (dog, the second number) gets a weight of exactly 0."
+                 if abs(got[MASKED]) > 1e-6 else
+                 "scaled scores [1.0, 0.5, 0.0]; dog's becomes -inf; softmax over the rest.")
+    return _diagnose(got, MASKED_EXPECTED,
+                     f"weights {_rounded(MASKED_EXPECTED)}: the masked key gets exactly 0 and the "
+                     "others grow in proportion, still adding up to 1.",
+                     _masked_mistakes(), otherwise, tol=0.005)
 
 
 # --- Section 5, predict before you run: softmax of unscaled scores at d = 384 --------------
 
-@exercise(hints=["At d = 384 the unscaled scores are about 20 apart (their spread grows like "
-                 "sqrt(d)). What does softmax do with two scores 20 apart?",
-                 "e^20 is about 500 million: the key with the largest score takes almost everything. "
-                 "Uniform over 10 keys would be 0.1."],
-          expected=(f"{UNSCALED_TOP_WEIGHT_384:.3f}",))
+@exercise(expected=(f"{UNSCALED_TOP_WEIGHT_384:.3f}",))
 def check_unscaled_top_weight(answer) -> Feedback:
     """Predict: the mean largest weight of softmax over 10 random keys, unscaled scores, d = 384."""
     answer = as_plain(answer)  # a NumPy or torch number counts
@@ -164,31 +164,30 @@ def check_unscaled_top_weight(answer) -> Feedback:
 
 # --- Exercises at the end: the toy by hand, attention by hand, a head's role --------------
 
-@exercise(hints=["Three dot products with puppy = [1, 1, 0, 1], each divided by sqrt(4) = 2, then softmax.",
-                 "The scaled scores are [1.0, 1.0, 0.5]; softmax: exp(s) / (2 exp(1) + exp(0.5))."],
-          expected=("[0.3837, 0.3837, 0.2327]",))
+@exercise(expected=("[0.3837, 0.3837, 0.2327]",))
 def check_toy_weights(answer) -> Feedback:
     """Exercise: the attention weights of the query 'puppy' over the keys cat, dog, car."""
     got, shape_hint = _as_floats(answer, 3)
     if got is None:
         return wrong(shape_hint or "give three numbers, one weight per key (cat, dog, car), e.g. [0.2, 0.3, 0.5].")
     expected = _softmax(_toy_scores(TOY_PUPPY))
-    if _close(got, expected):
-        return right(f"weights {_rounded(expected)}: scores [2, 2, 1] / 2, then softmax.")
-    if _close(got, _softmax(_toy_scores(TOY_PUPPY, scaled=False))):
-        return wrong("those are the weights of the unscaled scores: divide the scores by sqrt(d) = 2 first.")
-    if _close(got, _toy_scores(TOY_PUPPY)) or _close(got, _toy_scores(TOY_PUPPY, scaled=False)):
-        return wrong("those are scores, not weights: apply softmax to the scaled scores.")
-    if _close(got, _softmax(_toy_scores(TOY_KITTEN))):
-        return wrong("those are the kitten's weights from section 2: use the puppy, [1, 1, 0, 1].")
-    if abs(sum(got) - 1) > 0.01:
-        return wrong(f"your weights add up to {sum(got):.3f}; softmax gives weights that add up to 1.")
-    return wrong("compute each score q·k (q = puppy), divide by sqrt(4) = 2, then take the softmax.")
+    scores = "those are scores, not weights: apply softmax to the scaled scores."
+    mistakes = [
+        (_softmax(_toy_scores(TOY_PUPPY, scaled=False)),
+         "those are the weights of the unscaled scores: divide the scores by sqrt(d) = 2 first."),
+        (_toy_scores(TOY_PUPPY), scores),
+        (_toy_scores(TOY_PUPPY, scaled=False), scores),
+        (_softmax(_toy_scores(TOY_KITTEN)),
+         "those are the kitten's weights from section 2: use the puppy, [1, 1, 0, 1]."),
+    ]
+    otherwise = (f"your weights add up to {sum(got):.3f}; softmax gives weights that add up to 1."
+                 if abs(sum(got) - 1) > 0.01 else
+                 "compute each score q·k (q = puppy), divide by sqrt(4) = 2, then take the softmax.")
+    return _diagnose(got, expected, f"weights {_rounded(expected)}: scores [2, 2, 1] / 2, then softmax.",
+                     mistakes, otherwise)
 
 
-@exercise(hints=["The output has the shape of one value, [legs, wheels]: a weighted sum of the three values.",
-                 "0.3837 * [4, 0] + 0.3837 * [4, 0] + 0.2327 * [0, 4]."],
-          expected=("[3.0692, 0.9308]",))
+@exercise(expected=("[3.0692, 0.9308]",))
 def check_toy_output(answer) -> Feedback:
     """Exercise: the output (a weighted sum of the values) of the query 'puppy'."""
     got, shape_hint = _as_floats(answer, 2)
@@ -200,27 +199,17 @@ def check_toy_output(answer) -> Feedback:
         return [sum(w * v[i] for w, v in zip(weights, values, strict=True)) for i in range(2)]
 
     expected = mix(_softmax(_toy_scores(TOY_PUPPY)))
-    if _close(got, expected):
-        return right(f"output {_rounded(expected)}: mostly legs, a little wheel.")
     mistakes = [
         (values[0], "that is a hard look-up (the best key's value alone): weight every value instead."),
         ([sum(v[i] for v in values) / 3 for i in range(2)], "that is a plain average: weight each value by its attention weight."),
         (mix(_softmax(_toy_scores(TOY_KITTEN))), "that is the kitten's output from section 2: use the puppy's weights."),
         (mix(_softmax(_toy_scores(TOY_PUPPY, scaled=False))), "those weights come from unscaled scores: divide by sqrt(4) first."),
     ]
-    for value, hint in mistakes:
-        if _close(got, value):
-            return wrong(hint)
-    return wrong("multiply each value by its weight (from exercise 3) and add the three products.")
+    return _diagnose(got, expected, f"output {_rounded(expected)}: mostly legs, a little wheel.", mistakes,
+                     "multiply each value by its weight (from exercise 3) and add the three products.")
 
 
-@exercise(hints=["Section 3's my_attention with its softmax written out: exp(scores) divided by "
-                 "their sum over the keys. One input has scores in the hundreds, where e^s overflows: "
-                 "softmax does not change if you subtract the same number from a whole row.",
-                 "scores = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1]); masked -> -inf; "
-                 "scores = scores - scores.amax(-1, keepdim=True); e = scores.exp(); "
-                 "return e / e.sum(-1, keepdim=True) @ v."],
-          expected=("scores - scores.amax(-1, keepdim=True)",))
+@exercise(expected=("scores - scores.amax(-1, keepdim=True)",))
 def check_attention_by_hand(answer) -> Feedback:
     """Write a function: attention's output (..., n, d_v) with the softmax written out."""
     cases = attention_cases()
@@ -230,11 +219,7 @@ def check_attention_by_hand(answer) -> Feedback:
                                 name="attention_by_hand", returns="the output")
 
 
-@exercise(hints=["For each head h of layer 1, average the diagonal just below the main one: "
-                 "np.diagonal(run.weights[1, h], offset=-1).mean().",
-                 "shares = [np.diagonal(run.weights[1, h], offset=-1).mean() for h in range(12)]; "
-                 "answer = np.argmax(shares)."],
-          expected=("head 9 of layer 1", "layer 1, head 9", "layer 1 head 9"))
+@exercise(expected=("head 9 of layer 1", "layer 1, head 9", "layer 1 head 9"))
 def check_previous_token_head(answer) -> Feedback:
     """Exercise: which head of layer 1 attends most to the previous token (pronoun sentence)?"""
     if _shape(answer) == (COURSE_HEADS,):

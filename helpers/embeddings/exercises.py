@@ -40,11 +40,7 @@ def _as_number(answer: Any) -> float | None:
     return value if value == value else None  # NaN is not an answer
 
 
-@exercise(hints=["Which of the two can replace `cat` in almost any sentence without changing "
-                 "what kind of thing it is? The vectors were learned from such places.",
-                 'A kitten is a young cat: "the cat slept" and "the kitten slept" are both '
-                 'everyday sentences. Answer "kitten" or "dog".'],
-          expected=("kitten",))
+@exercise(expected=("kitten",))
 def check_cat_neighbour(answer: Any) -> Feedback:
     """Predict: is `cat` nearer `kitten` or `dog` (cosine of the static input vectors)?"""
     word = _word(answer)
@@ -62,12 +58,7 @@ def check_cat_neighbour(answer: Any) -> Feedback:
     return wrong(f'choose one of the two options, "kitten" or "dog" (got {answer[:30]!r}).')
 
 
-@exercise(hints=["Before layer 0, has any token looked at any other token yet? What is each "
-                 "vector built from?",
-                 "Each vector entering layer 0 is LayerNorm(word row + position row + "
-                 "token-type row) of that token alone: same word, same position, same type, "
-                 'same numbers. Answer "identical" or "different".'],
-          expected=("identical",))
+@exercise(expected=("identical",))
 def check_same_position(answer: Any) -> Feedback:
     """Predict: `bank` at the same position in two different sentences: are the vectors
     entering layer 0 identical or different?"""
@@ -99,9 +90,7 @@ def _paris_row_mistake(answer: torch.Tensor, matrix: torch.Tensor, tokenizer) ->
     return wrong(f"a row of E has shape ({d},); yours has shape {tuple(answer.shape)}.")
 
 
-@exercise(hints=["First find the id of the token, then take that row of E.",
-                 'E[tokenizer.convert_tokens_to_ids("paris")] is one row, shape (hidden_size,).'],
-          expected=('E[tokenizer.convert_tokens_to_ids("paris")]',))
+@exercise(expected=('E[tokenizer.convert_tokens_to_ids("paris")]',))
 def check_paris_row(answer: Any, tokenizer, model) -> Feedback:
     """Exercise: the word-embedding row of the token "paris", shape (d,)."""
     if not isinstance(answer, torch.Tensor):
@@ -147,11 +136,7 @@ def _bank_inputs_mistakes(config) -> dict[int, str]:
     }
 
 
-@exercise(hints=["The word row of `bank` is always the same. What else is added, and how many "
-                 "choices does each of those tables offer?",
-                 "One row of the position table (how many rows?) plus one row of the token-type "
-                 "table (how many rows?): every combination gives another vector."],
-          expected=("1024", "1,024"))
+@exercise(expected=("1024", "1,024"))
 def check_bank_inputs(answer: Any, model) -> Feedback:
     """Reasoning: how many different vectors can `bank` enter layer 0 as (any position, either
     token type)? max_position_embeddings * type_vocab_size."""
@@ -186,11 +171,7 @@ def _embedding_parameter_mistakes(config) -> dict[int, str]:
     return mistakes
 
 
-@exercise(hints=["Count the numbers in each of the three tables (rows x columns), then what the "
-                 "LayerNorm learns.",
-                 "(vocab_size + max_position_embeddings + type_vocab_size) x hidden_size, plus "
-                 "hidden_size for the LayerNorm's weight and hidden_size for its bias."],
-          expected=("11918592", "11,918,592"))
+@exercise(expected=("11918592", "11,918,592"))
 def check_embedding_parameters(answer: Any, model) -> Feedback:
     """Reasoning: how many learned numbers (parameters) the embedding step has: three tables and
     the LayerNorm's weight and bias."""
@@ -255,11 +236,7 @@ def _returns_placeholder(student, *args) -> bool:
         return False
 
 
-@exercise(hints=["Zero out the padding vectors with the mask, add up the rest, and divide by how "
-                 "many real tokens each sentence has.",
-                 "mask = attention_mask.unsqueeze(-1).float(), then "
-                 "(states * mask).sum(dim=1) / mask.sum(dim=1)."],
-          expected=("(states * mask).sum(dim=1) / mask.sum(dim=1)",))
+@exercise(expected=("(states * mask).sum(dim=1) / mask.sum(dim=1)",))
 def check_masked_mean(student: Any) -> Feedback:
     """Write a function: masked_mean(states (batch, n, d), attention_mask (batch, n)) -> (batch, d),
     compared with helpers' mean_pool on several inputs, random tensors included."""

@@ -42,10 +42,7 @@ def _words(answer) -> str | None:
 
 # --- Section 3, predict before you run: the feed-forward block's parameters ---------------
 
-@exercise(hints=["Two Linear layers: 384 -> 1,536 and 1,536 -> 384. A Linear(n -> m) stores an "
-                 "(m, n) weight matrix and m biases.",
-                 "384 * 1536 + 1536 for the first, 1536 * 384 + 384 for the second; add them."],
-          expected=("1,181,568", "1181568"))
+@exercise(expected=("1,181,568", "1181568"))
 def check_feed_forward_parameters(answer) -> Feedback:
     """Predict: how many numbers (weights and biases) one layer's feed-forward block holds."""
     if (answer := _as_int(answer)) is None:
@@ -68,11 +65,7 @@ def check_feed_forward_parameters(answer) -> Feedback:
 
 # --- Section 4, predict before you run: a layer without its residual connections -----------
 
-@exercise(hints=["Without the residual, the layer's output is built from the attention output "
-                 "alone: the token's own vector x is never added back.",
-                 "Each layer changes its input by about half of its size; the rest of the output "
-                 "is x itself, carried by the residual. Remove it and that part is gone."],
-          expected=("a lot",))
+@exercise(expected=("a lot",))
 def check_residual_change(answer) -> Feedback:
     """Predict: does removing layer 3's two residual connections change its output a little or a lot?"""
     words = _words(answer)
@@ -92,10 +85,7 @@ def check_residual_change(answer) -> Feedback:
 
 # --- Section 6, predict before you run: what the causal mask hides ------------------------
 
-@exercise(hints=["Draw the 16 x 16 grid: which (query, key) cells have the key after the query?",
-                 "Row i keeps keys 0..i, so it loses 16 - 1 - i keys: add that up for i = 0..15, "
-                 "or count the cells above the diagonal: n (n - 1) / 2."],
-          expected=("120",))
+@exercise(expected=("120",))
 def check_causal_zeros(answer) -> Feedback:
     """Predict: how many of one head's 16 x 16 weights the causal mask sets to exactly 0."""
     n, answer = CAUSAL_TOKENS, _as_int(answer)
@@ -119,11 +109,7 @@ def check_causal_zeros(answer) -> Feedback:
 
 # --- Exercises at the end: one head by hand, where tokens mix, a layer's size --------------
 
-@exercise(hints=["Slice the query, key and value weights to this head's 32 rows, then use the "
-                 "formula of lesson 3, section 3.",
-                 "rows = slice(head * 32, (head + 1) * 32); q = x @ W_Q[rows].T + b_Q[rows] (same "
-                 "for k, v); scores = q @ k.T / sqrt(32); masked keys -> -inf; softmax(scores, -1) @ v."],
-          expected=("x @ sa.query.weight[rows].T + sa.query.bias[rows]",))
+@exercise(expected=("x @ sa.query.weight[rows].T + sa.query.bias[rows]",))
 def check_head_output(answer, model) -> Feedback:
     """Write a function: one head's output (seq, 32) from the hidden state x (seq, 384)."""
     return compare_and_diagnose(answer, reference_head_output, head_output_cases(model),
@@ -141,10 +127,7 @@ _PER_TOKEN = {
 }
 
 
-@exercise(hints=["For each step ask: can token 2's result change if only token 5's vector changes?",
-                 "Every step but one is applied row by row, each token alone. In the remaining one, "
-                 "each token's output is a weighted sum over the rows of all the tokens."],
-          expected=("weights @ V",))
+@exercise(expected=("weights @ V",))
 def check_mixing_step(answer) -> Feedback:
     """Reasoning: which step of a layer is the only one where tokens exchange information?"""
     words = _words(answer)
@@ -158,11 +141,7 @@ def check_mixing_step(answer) -> Feedback:
     return wrong(f"pick one of {list(MIXING_STEPS)}.")
 
 
-@exercise(hints=["Add up the parts of the diagram: four Linear(384 -> 384) in attention (Q, K, V, "
-                 "W_O), the feed-forward block, and two LayerNorms (a weight and a bias of 384 each).",
-                 "4 * (384 * 384 + 384) + 1,181,568 + 2 * (384 + 384); or in code: "
-                 "sum(p.numel() for p in model.encoder.layer[0].parameters())."],
-          expected=("1,774,464", "1774464"))
+@exercise(expected=("1,774,464", "1774464"))
 def check_layer_parameters(answer) -> Feedback:
     """Reasoning: how many numbers (weights and biases) one whole encoder layer stores."""
     if (answer := _as_int(answer)) is None:

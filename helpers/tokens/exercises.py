@@ -93,13 +93,7 @@ def _number_problem(answer: Any) -> Feedback | None:
     return None
 
 
-@exercise(
-    hints=["Start at the first letter. Which pieces of TOY_VOCAB does the word start with, and "
-           "which is longest? Then do the same from where that piece ends, with '##' pieces.",
-           "The word starts with both 'un' and 'unbe'; greedy takes 'unbe'. What is left is "
-           "'lievably': the longest '##' piece it starts with is '##liev'. Then 'ably'."],
-    expected=("['unbe', '##liev', '##ably']", "unbe ##liev ##ably", "unbe + ##liev + ##ably"),
-)
+@exercise(expected=("['unbe', '##liev', '##ably']", "unbe ##liev ##ably", "unbe + ##liev + ##ably"))
 def check_toy_wordpiece(answer: Any) -> Feedback:
     """Exercise 1: predict wordpiece(TOY_WORD, TOY_VOCAB): ['unbe', '##liev', '##ably']."""
     answer = as_plain(answer)
@@ -126,13 +120,7 @@ def check_toy_wordpiece(answer: Any) -> Feedback:
                                               "matches, and repeat from where it ends.")
 
 
-@exercise(
-    hints=["Count each sentence's tokens: word pieces and punctuation, plus [CLS] and [SEP]. "
-           "Every row is padded up to the longest one.",
-           "The rows have 5, 10 and 12 tokens ('tokenization' and 'unbelievably' are several "
-           "pieces each). How many [PAD] does each row need to reach 12? Add them up."],
-    expected=("[PAD] tokens in the batch: 9", "9 = 7 + 2 + 0"),
-)
+@exercise(expected=("[PAD] tokens in the batch: 9", "9 = 7 + 2 + 0"))
 def check_pad_count(answer: Any) -> Feedback:
     """Exercise 2: predict how many [PAD] tokenizer(PAD_BATCH, padding=True) adds in total (9)."""
     answer = as_plain(answer)
@@ -155,13 +143,7 @@ def check_pad_count(answer: Any) -> Feedback:
                 "each shorter row is padded up to the longest.")
 
 
-@exercise(
-    hints=["max_length counts every token, [CLS] and [SEP] included, and truncation keeps "
-           "[SEP] at the end. How many word pieces fit? Which are left over?",
-           "8 places minus [CLS] and [SEP] leave 6 word pieces. 'Tokenizers' alone is three "
-           "pieces (token ##izer ##s). The pieces after the first six are lost."],
-    expected=("['to', 'fit', 'the', 'model', '.']",),
-)
+@exercise(expected=("['to', 'fit', 'the', 'model', '.']",))
 def check_lost_tokens(answer: Any) -> Feedback:
     """Exercise 3: predict the tokens truncation=True, max_length=8 drops from TRUNCATION_SENTENCE."""
     answer = as_plain(answer)
@@ -209,27 +191,14 @@ def _pad_diagnosis(args: tuple, got: Any, want: Any) -> str | None:
     return None
 
 
-@exercise(
-    hints=["Find the longest row first. Each row gets pad_id repeated (longest - len(row)) "
-           "times at its end, and a mask of 1s for its ids and 0s for the padding.",
-           "longest = max((len(r) for r in rows), default=0); then "
-           "[r + [pad_id] * (longest - len(r)) for r in rows], and the same shape of 1s and 0s "
-           "for the mask. Return both: `return input_ids, attention_mask`."],
-    expected=("([[7, 8, 9], [5, 0, 0]], [[1, 1, 1], [1, 0, 0]])",),
-)
+@exercise(expected=("([[7, 8, 9], [5, 0, 0]], [[1, 1, 1], [1, 0, 0]])",))
 def check_pad(pad: Any) -> Feedback:
     """Exercise 4: `pad(rows, pad_id)` returns (input_ids, attention_mask) like pad_batch."""
     return compare_values_with_reference(pad, pad_batch, PAD_CASES, name="pad",
                                          diagnose=_pad_diagnosis)
 
 
-@exercise(
-    hints=["A pair is written [CLS] first sentence [SEP] second sentence [SEP]. Count each "
-           "sentence's word pieces with tokenizer.tokenize.",
-           "The first sentence is 4 pieces, the second 10 ('unbelievably' alone is 5). Add the "
-           "three special tokens."],
-    expected=("length 17", "17 tokens", "17 ids"),
-)
+@exercise(expected=("length 17", "17 tokens", "17 ids"))
 def check_pair_length(answer: Any) -> Feedback:
     """Exercise 5: len(tokenizer(*PAIR)['input_ids']), reasoned out: 4 + 10 + 3 = 17."""
     answer = as_plain(answer)
@@ -247,13 +216,7 @@ def check_pair_length(answer: Any) -> Feedback:
                 "then add the special tokens of a pair.")
 
 
-@exercise(
-    hints=["token_type_ids has one value per token of the pair: 0 for the first sentence, 1 "
-           "for the second. Which sentence do [CLS] and each [SEP] belong to?",
-           "[CLS], the 4 pieces of the first sentence and the first [SEP] get 0 (6 zeros); the "
-           "10 pieces of the second sentence and the last [SEP] get 1 (11 ones)."],
-    expected=(str(PAIR_TYPE_IDS), str([0] * 6 + [1] * 11).replace(" ", "")),
-)
+@exercise(expected=(str(PAIR_TYPE_IDS), str([0] * 6 + [1] * 11).replace(" ", "")))
 def check_token_type_ids(answer: Any) -> Feedback:
     """Exercise 6: the token_type_ids of the sentence pair PAIR: 6 zeros, then 11 ones."""
     if hasattr(answer, "keys"):
