@@ -27,8 +27,10 @@ from browser_support import (
 
 NOTEBOOK_PATHS = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 METRICS_JS = (Path(__file__).with_name("slide_metrics.js")).read_text(encoding="utf-8")
+sys.path.insert(0, str(NOTEBOOKS.parent / "tools"))
+from slide_cells import FIGURE_BOX, READABLE_PX, png_size  # noqa: E402 (the tools' own numbers)
+
 WIDTH, HEIGHT = 1280, 800
-READABLE_PX = 16  # smallest plot text, as shown on a 1280x800 slide, that reads from the back
 KINDS = {"full": ".slides.html", "outputs": ".outputs.slides.html"}
 
 
@@ -87,6 +89,39 @@ def test_every_heading_starts_a_slide(slides):
         body = (slides / f"{path.stem}.slides.html").read_text(encoding="utf-8")
         starts = len(re.findall(r'<section[^>]*data-course-heading="1"', body))
         assert starts >= headings, f"{path.name}: {headings} headings, {starts} start a slide"
+
+
+def test_every_committed_plot_fits_the_slide_figure_box_at_its_own_size():
+    """A committed PNG is what the slides show without `make slide-figures`: it must fit the
+    figure box (FIGURE_BOX) as it is, or the page would shrink it and its text with it."""
+    too_big = []
+    for path in NOTEBOOK_PATHS:
+        for index, cell in enumerate(nbformat.read(path, as_version=4).cells):
+            for output in cell.get("outputs", []):
+                size = png_size(output)
+                if size and (size[0] > FIGURE_BOX[0] or size[1] > FIGURE_BOX[1]):
+                    too_big.append(f"{path.name} cell {index}: {size[0]}x{size[1]} px")
+    assert not too_big, f"plots larger than the slide's {FIGURE_BOX} px box: {too_big}"
+
+
+def test_every_lesson_with_code_to_read_shows_some_in_its_outputs_deck(slides):
+    """Lessons 2-5 tag the cells whose code is the point `show-code`; the outputs-only deck
+    shows their code (and hides every other cell's)."""
+    import html
+    import re
+
+    for path in NOTEBOOK_PATHS:
+        if not "02" <= path.name[:2] <= "05":
+            continue
+        tagged = [c for c in nbformat.read(path, as_version=4).cells
+                  if "show-code" in c.metadata.get("tags", [])]
+        assert tagged, f"{path.name}: no cell is tagged show-code"
+        body = html.unescape(re.sub(r"<[^>]+>", "", (
+            slides / f"{path.stem}.outputs.slides.html").read_text(encoding="utf-8")))
+        for cell in tagged:
+            first = next(line for line in cell.source.splitlines()
+                         if line.strip() and not line.lstrip().startswith("#"))
+            assert first.strip() in body, f"{path.name}: {first!r} not shown in the outputs deck"
 
 
 def guide_notes() -> dict:
@@ -222,9 +257,11 @@ def problems_in(measured: dict) -> list[str]:
                 problems.append(f"{where}: content {row['overflow']:.0f} px past the edge")
             if row["cut"]:
                 problems.append(f"{where}: text clipped in {row['cut'][:2]}")
-            for img in row["images"]:
-                if img["figures"] == "presentation" and img["shown"][0] < img["natural"][0] - 1:
+            for img in row["images"]:  # committed plots and projector-sized ones alike
+                if img["shown"][0] < img["natural"][0] - 1:
                     problems.append(f"{where}: plot shrunk to {img['shown']} from {img['natural']}")
+                elif img["fontPx"] is not None and img["fontPx"] < READABLE_PX:
+                    problems.append(f"{where}: plot text {img['fontPx']} px, under {READABLE_PX} px")
     return problems
 
 
