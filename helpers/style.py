@@ -68,6 +68,26 @@ def presentation_mode(on: bool = True) -> None:
         display(HTML(WIDGET_PRESENTATION_CSS))
 
 
+# The smallest text a course plot draws, relative to the style's font size: about 10.6 px in a
+# notebook (11 pt at 100 dpi), 17 px on a slide (16 pt at 110 dpi, presentation_mode()).
+SMALLEST_TEXT = "x-small"
+
+
+def points(size) -> float:
+    """A font size (a number, or a name such as "small" relative to rcParams["font.size"]) in pt."""
+    from matplotlib.font_manager import FontProperties
+
+    return FontProperties(size=size).get_size_in_points()
+
+
+def label_size(pitch_pt: float, base="ytick.labelsize") -> float | None:
+    """The size in pt for labels `pitch_pt` apart (one per heatmap row, say): the style's
+    `base` size, smaller if the labels would touch, None if even SMALLEST_TEXT would touch
+    (then leave the labels out: the plot's pattern still reads, its labels would not)."""
+    size = min(points(mpl.rcParams[base]), pitch_pt / 1.05)
+    return size if size >= points(SMALLEST_TEXT) - 1e-6 else None
+
+
 def new_axes(ax: plt.Axes | None = None, **figure_kwargs) -> plt.Axes:
     """Return `ax`, or the axes of a new figure when `ax` is None."""
     if ax is not None:

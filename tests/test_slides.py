@@ -27,8 +27,10 @@ from browser_support import (
 
 NOTEBOOK_PATHS = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 METRICS_JS = (Path(__file__).with_name("slide_metrics.js")).read_text(encoding="utf-8")
+sys.path.insert(0, str(NOTEBOOKS.parent / "tools"))
+from slide_cells import FIGURE_BOX, READABLE_PX, png_size  # noqa: E402 (the tools' own numbers)
+
 WIDTH, HEIGHT = 1280, 800
-READABLE_PX = 16  # smallest plot text, as shown on a 1280x800 slide, that reads from the back
 KINDS = {"full": ".slides.html", "outputs": ".outputs.slides.html"}
 
 
@@ -87,6 +89,39 @@ def test_every_heading_starts_a_slide(slides):
         body = (slides / f"{path.stem}.slides.html").read_text(encoding="utf-8")
         starts = len(re.findall(r'<section[^>]*data-course-heading="1"', body))
         assert starts >= headings, f"{path.name}: {headings} headings, {starts} start a slide"
+
+
+def test_every_committed_plot_fits_the_slide_figure_box_at_its_own_size():
+    """A committed PNG is what the slides show without `make slide-figures`: it must fit the
+    figure box (FIGURE_BOX) as it is, or the page would shrink it and its text with it."""
+    too_big = []
+    for path in NOTEBOOK_PATHS:
+        for index, cell in enumerate(nbformat.read(path, as_version=4).cells):
+            for output in cell.get("outputs", []):
+                size = png_size(output)
+                if size and (size[0] > FIGURE_BOX[0] or size[1] > FIGURE_BOX[1]):
+                    too_big.append(f"{path.name} cell {index}: {size[0]}x{size[1]} px")
+    assert not too_big, f"plots larger than the slide's {FIGURE_BOX} px box: {too_big}"
+
+
+def test_every_lesson_with_code_to_read_shows_some_in_its_outputs_deck(slides):
+    """Lessons 2-5 tag the cells whose code is the point `show-code`; the outputs-only deck
+    shows their code (and hides every other cell's)."""
+    import html
+    import re
+
+    for path in NOTEBOOK_PATHS:
+        if not "02" <= path.name[:2] <= "05":
+            continue
+        tagged = [c for c in nbformat.read(path, as_version=4).cells
+                  if "show-code" in c.metadata.get("tags", [])]
+        assert tagged, f"{path.name}: no cell is tagged show-code"
+        body = html.unescape(re.sub(r"<[^>]+>", "", (
+            slides / f"{path.stem}.outputs.slides.html").read_text(encoding="utf-8")))
+        for cell in tagged:
+            first = next(line for line in cell.source.splitlines()
+                         if line.strip() and not line.lstrip().startswith("#"))
+            assert first.strip() in body, f"{path.name}: {first!r} not shown in the outputs deck"
 
 
 def guide_notes() -> dict:
@@ -212,8 +247,10 @@ def measure_all(folder: Path, screenshots: Path | None = None) -> dict:
     return {"decks": results, "blocked": list(blocked), "errors": errors}
 
 
-def problems_in(measured: dict) -> list[str]:
-    """What a room would not see: content past the slide's edge, clipped text, shrunk plots."""
+def problems_in(measured: dict, shrunk_ok: bool = False) -> list[str]:
+    """What a room would not see: content past the slide's edge, clipped text, shrunk plots
+    (`shrunk_ok`: a plot too big for the slide may be shrunk to fit, for content the lessons do
+    not have; the lessons' own plots fit at their size, see the committed-plot test)."""
     problems = []
     for name, (_, rows) in measured["decks"].items():
         for row in rows:
@@ -222,9 +259,11 @@ def problems_in(measured: dict) -> list[str]:
                 problems.append(f"{where}: content {row['overflow']:.0f} px past the edge")
             if row["cut"]:
                 problems.append(f"{where}: text clipped in {row['cut'][:2]}")
-            for img in row["images"]:
-                if img["figures"] == "presentation" and img["shown"][0] < img["natural"][0] - 1:
+            for img in row["images"]:  # committed plots and projector-sized ones alike
+                if img["shown"][0] < img["natural"][0] - 1 and not shrunk_ok:
                     problems.append(f"{where}: plot shrunk to {img['shown']} from {img['natural']}")
+                elif img["fontPx"] is not None and img["fontPx"] < READABLE_PX:
+                    problems.append(f"{where}: plot text {img['fontPx']} px, under {READABLE_PX} px")
     return problems
 
 
@@ -329,7 +368,7 @@ def test_content_the_lessons_do_not_have_yet_still_fits(tmp_path):
     subprocess.run([sys.executable, str(NOTEBOOKS.parent / "tools" / "build_web.py"), "slides",
                     "--out", str(tmp_path / "out"), str(path)], check=True, capture_output=True)
     measured = measure_all(tmp_path / "out")
-    problems = problems_in(measured)
+    problems = problems_in(measured, shrunk_ok=True)  # its 1200 px tall plot must fit, shrunk
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:40])
     assert measured["errors"] == []
     body = (tmp_path / "out" / "99_unseen.slides.html").read_text(encoding="utf-8")
@@ -378,6 +417,37 @@ def test_presentation_mode_enlarges_widget_text_and_plots(monkeypatch):
         assert mpl.rcParams["font.size"] == 11
     finally:
         presentation_mode(False)
+
+
+def test_plot_text_follows_the_course_style_and_dense_labels_give_way():
+    """Plot helpers size text from the style: in presentation style the smallest text is
+    >= READABLE_PX; token labels that cannot reach it on a 12-head grid are left out (the
+    notebook, at its own size, keeps them)."""
+    import matplotlib as mpl
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from helpers import style
+    from helpers.attention.plots import attention_head_grid
+    from helpers.embeddings.plots import plot_similarity_heatmap
+
+    tokens = "[CLS] the animal didn ' t cross the street because it was too tired . [SEP]".split()
+    weights = np.full((12, len(tokens), len(tokens)), 1 / len(tokens))
+    words, groups = [f"w{i}" for i in range(32)], [f"g{i // 8}" for i in range(32)]
+    try:
+        style.use_course_style()
+        axes = attention_head_grid(weights, tokens)
+        assert len(axes[0].get_yticklabels()) == len(tokens)
+        assert axes[0].get_yticklabels()[0].get_fontsize() >= style.points(style.SMALLEST_TEXT) - 1e-6
+        plt.close("all")
+        mpl.rcParams.update(style.PRESENTATION_STYLE)
+        assert len(attention_head_grid(weights, tokens)[0].get_yticks()) == 0
+        ax = plot_similarity_heatmap(np.eye(32), words, groups=groups)
+        smallest = min(t.get_fontsize() for t in ax.figure.findobj(mpl.text.Text) if t.get_text())
+        assert smallest * ax.figure.dpi / 72 >= READABLE_PX
+    finally:
+        plt.close("all")
+        style.use_course_style()
 
 
 def print_table(folder: Path) -> None:

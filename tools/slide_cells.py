@@ -28,6 +28,7 @@ HEADING_PX = {1: 76, 2: 66, 3: 58, 4: 50}
 CONTINUED_PX = 44
 BUDGET = HEIGHT - 2 * 14 - 10  # usable height: the section's padding and a safety margin
 FIGURE_BOX = (1200, 640)  # largest plot, px: fits under a heading and a line of code
+READABLE_PX = 16  # smallest plot text, px on a 1280x800 slide, that reads from the back
 
 HEADING = re.compile(r"^(#{1,6}) +(.*\S)\s*$")
 NBVAL = re.compile(r"^\s*#\s*NBVAL_\w+")

@@ -7,7 +7,9 @@ nbclient, the course's environment) with `presentation_mode()`'s sizes (16 pt te
 dpi, 10 x 6 in figures) and with one rule added for slides: a figure larger than the slide's
 figure box (1200 x 640 px) is given a smaller figure size before it is drawn, so its text
 stays at its point size instead of being shrunk by CSS; only tick labels that would then
-overlap (a grid of small heatmaps) are made smaller, step by step, down to 6 pt. Each PNG records its smallest text in
+overlap are made smaller, step by step, down to READABLE_PX (16 px) and left out if they still
+overlap there (the plot helpers size their own labels from the course style, so this is a
+safety net). Each PNG records its smallest text in
 px (output metadata "course"), which the slides put on the <img> and the browser test reads.
 
 The run is cached in build/slide-figures/ under a fingerprint of the notebook's code, the
@@ -23,7 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
-from slide_cells import FIGURE_BOX
+from slide_cells import FIGURE_BOX, READABLE_PX
 
 from helpers.course_env import COURSE_ENV
 
@@ -55,8 +57,10 @@ def _crowded(labels):
     return any(a.overlaps(b) for a, b in zip(boxes, boxes[1:]))
 
 
-def _declutter(fig):
-    # tick labels that now overlap (a grid of small heatmaps) get smaller, down to 6 pt
+def _declutter(fig, readable_px={READABLE_PX!r}):
+    # tick labels that now overlap get smaller, down to the readable size; still overlapping
+    # there, they are left out (the slide shows the pattern; the notebook has the labels)
+    floor = readable_px * 72 / fig.dpi
     for _ in range(10):
         fig.canvas.draw()
         crowded = [(ax, axis) for ax in fig.axes for axis in "xy"
@@ -66,7 +70,11 @@ def _declutter(fig):
         for ax, axis in crowded:
             labels = getattr(ax, f"get_{{axis}}ticklabels")()
             size = max(t.get_fontsize() for t in labels) if labels else 10
-            ax.tick_params(axis=axis, labelsize=max(6.0, size * 0.85))
+            if size <= floor:
+                ax.tick_params(axis=axis, **{{f"label{{side}}": False for side in
+                                             (("bottom", "top") if axis == "x" else ("left", "right"))}})
+            else:
+                ax.tick_params(axis=axis, labelsize=max(floor, size * 0.85))
 
 
 def _slide_png(fig, box={FIGURE_BOX!r}):

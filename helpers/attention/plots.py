@@ -6,7 +6,7 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 
-from helpers.style import GROUP_COLOURS, new_axes
+from helpers.style import GROUP_COLOURS, SMALLEST_TEXT, label_size, new_axes, points
 
 
 def _token_fontsize(n_tokens: int) -> float:
@@ -65,8 +65,30 @@ def attention_bars(row, tokens, source=None, ax=None):
     return ax
 
 
-def attention_head_grid(layer_weights, tokens, axes=None, ncols=4):
-    """Draw every head of one layer (heads, seq, seq) as small heatmaps sharing one colour bar.
+def _fit_token_labels(axes, n_tokens: int) -> None:
+    """Size the token labels of equal square heatmaps `axes` to their row pitch once the layout
+    has run (first with the smallest labels, which leave the maps the most room), or leave
+    them out where even SMALLEST_TEXT would not fit (a projector-sized grid)."""
+    fig, size = axes[0].figure, points(SMALLEST_TEXT)
+    for _ in range(3):
+        for ax in axes:
+            ax.tick_params(labelsize=size)
+        fig.draw_without_rendering()  # the layout (and each map's square) is final now
+        box = axes[0].get_position()
+        pitch = min(box.width * fig.get_figwidth(), box.height * fig.get_figheight()) * 72 / n_tokens
+        fitted = label_size(pitch)
+        if fitted is None or abs(fitted - size) < 0.1:
+            break
+        size = fitted
+    for ax in axes if fitted is None else []:
+        ax.set_xticks([])
+        ax.set_yticks([])
+
+
+def attention_head_grid(layer_weights, tokens, axes=None, ncols=6):
+    """Draw every head of one layer (heads, seq, seq) as small heatmaps sharing one colour bar,
+    in a figure that fits a 1200 x 640 px slide box; token labels on the left column and bottom
+    row, left out when they would be too small to read (see helpers.style.label_size).
 
     Returns the array of axes.
     """
@@ -74,7 +96,8 @@ def attention_head_grid(layer_weights, tokens, axes=None, ncols=4):
     n_heads = layer_weights.shape[0]
     nrows = math.ceil(n_heads / ncols)
     if axes is None:
-        _, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 4.0 * nrows))
+        fig, axes = plt.subplots(nrows, ncols, figsize=(11.8, 2.3 * nrows + 0.9), layout="constrained")
+        fig.get_layout_engine().set(w_pad=1 / 72, wspace=0.01)  # the maps get the width
     axes = np.asarray(axes).ravel()
     image = None
     for head, ax in enumerate(axes):
@@ -91,7 +114,9 @@ def attention_head_grid(layer_weights, tokens, axes=None, ncols=4):
             ax.tick_params(labelleft=False)
         if head < n_heads - ncols:
             ax.tick_params(labelbottom=False)
-    axes[0].figure.colorbar(image, ax=list(axes), fraction=0.02, pad=0.02, label="attention weight")
+    axes[0].figure.colorbar(image, ax=list(axes), location="bottom", shrink=0.4, aspect=40,
+                            label="attention weight")  # below: the maps get the width
+    _fit_token_labels(axes[:n_heads], len(tokens))
     return axes
 
 
@@ -101,7 +126,7 @@ def all_heads_grid(weights, roles=None, fig=None):
     head_role) are written under each map. Returns the (layers, heads) array of axes."""
     weights = np.asarray(weights)
     n_layers, n_heads = weights.shape[:2]
-    fig = fig or plt.figure(figsize=(1.35 * n_heads + 1.2, 1.45 * n_layers + 0.8))
+    fig = fig or plt.figure(figsize=(0.92 * n_heads + 0.6, 0.98 * n_layers + 0.4))  # fits a slide
     axes = fig.subplots(n_layers, n_heads, squeeze=False)
     for (layer, head), ax in np.ndenumerate(axes):
         ax.imshow(weights[layer, head], cmap="viridis", vmin=0.0, vmax=1.0, interpolation="nearest")
@@ -109,7 +134,7 @@ def all_heads_grid(weights, roles=None, fig=None):
         ax.set_yticks([])
         ax.grid(False)
         if layer == 0:
-            ax.set_title(f"head {head}", fontsize="medium")
+            ax.set_title(f"head {head}" if head == 0 else str(head), fontsize="medium")
         if head == 0:
             ax.set_ylabel(f"layer {layer}", fontsize="medium")
         if roles is not None:

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from helpers.style import GROUP_COLOURS, new_axes
+from helpers.style import GROUP_COLOURS, SMALLEST_TEXT, label_size, new_axes, points
 
 # Where a label may sit relative to its point: (dx, dy) in points, horizontal and vertical alignment.
 _LABEL_SPOTS = [
@@ -102,10 +102,10 @@ def plot_cities(cities, ax=None):
             zorder=3,
         )
     _pad_limits(ax, xs, ys)
-    place_labels(ax, xs, ys, [c["name"] for c in cities], fontsize=11)
+    place_labels(ax, xs, ys, [c["name"] for c in cities], fontsize="medium")
     ax.set_xlabel("longitude (degrees east)")
     ax.set_ylabel("latitude (degrees north)")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=10, frameon=False)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small", frameon=False)
     return ax
 
 
@@ -141,25 +141,49 @@ def plot_word_map(coords, words, groups, ax=None, extra=None, extra_colour=None,
         all_words = list(extra[1]) + all_words
         all_colours = [colour] * len(extra[1]) + all_colours
     _pad_limits(ax, all_xy[:, 0], all_xy[:, 1])
-    place_labels(ax, all_xy[:, 0], all_xy[:, 1], all_words, colours=all_colours, fontsize=12)
+    place_labels(ax, all_xy[:, 0], all_xy[:, 1], all_words, colours=all_colours, fontsize="medium")
     ax.set_xlabel("PCA component 1")
     ax.set_ylabel("PCA component 2")
-    ax.legend(loc="best", fontsize=10, framealpha=0.8)
+    ax.legend(loc="best", fontsize="small", framealpha=0.8)
     if title:
         ax.set_title(title)
     return ax
 
 
-def plot_similarity_heatmap(similarities, labels, ax=None, title="cosine similarity"):
-    """Draw a labelled (n, n) similarity matrix with a colour bar. Returns the axes."""
-    ax = new_axes(ax, figsize=(9, 8))
+def _group_ticks(ax, groups) -> None:
+    """Name each run of equal `groups` once on the x axis, under its block, and draw a white
+    line between blocks on both axes."""
+    starts = [i for i, g in enumerate(groups) if i == 0 or g != groups[i - 1]]
+    ends = starts[1:] + [len(groups)]
+    ax.set_xticks([(a + b - 1) / 2 for a, b in zip(starts, ends, strict=True)],
+                  [groups[a] for a in starts])
+    for edge in starts[1:]:
+        ax.axhline(edge - 0.5, color="white", linewidth=1.5)
+        ax.axvline(edge - 0.5, color="white", linewidth=1.5)
+
+
+def plot_similarity_heatmap(similarities, labels, ax=None, title="cosine similarity", groups=None):
+    """Draw a labelled (n, n) similarity matrix with a colour bar. Returns the axes.
+
+    Rows are labelled by `labels`; columns by `labels` too, or, given `groups` (one name per
+    label, in blocks), by one group name per block, which leaves the matrix the height it
+    needs for every row label to read on a 1200 x 640 px slide at presentation size."""
+    made = ax is None
+    ax = new_axes(ax, figsize=(8.0, 5.8))
+    if made:  # room for a title above, one line of group names below
+        ax.figure.subplots_adjust(top=0.93, bottom=0.07 if groups is not None else 0.16)
     similarities = np.asarray(similarities, dtype=float)
     image = ax.imshow(similarities, cmap="viridis", vmin=float(similarities.min()), vmax=1.0)
     ax.grid(False)
     ticks = np.arange(len(labels))
-    size = max(6.0, min(11.0, 320.0 / max(len(labels), 1)))
-    ax.set_xticks(ticks, labels, rotation=90, fontsize=size)
+    box = ax.get_position()
+    side_in = min(box.width * ax.figure.get_figwidth(), box.height * ax.figure.get_figheight())
+    size = label_size(side_in * 72 / len(labels)) or points(SMALLEST_TEXT)
     ax.set_yticks(ticks, labels, fontsize=size)
+    if groups is None:
+        ax.set_xticks(ticks, labels, rotation=90, fontsize=size)
+    else:
+        _group_ticks(ax, list(groups))
     ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.03, label=title)
     return ax
 
@@ -183,10 +207,10 @@ def plot_profiles(profiles, ax=None, title="meaning profiles"):
             label=aspect,
         )
     ax.axhline(0, color="black", linewidth=0.8)
-    ax.set_xticks(positions, words, fontsize=12)
+    ax.set_xticks(positions, words)
     ax.set_ylabel("score (cosine with aspect)")
     ax.grid(axis="x", visible=False)
-    ax.legend(title="aspect", fontsize=10, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    ax.legend(title="aspect", fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
     ax.set_title(title)
     return ax
 

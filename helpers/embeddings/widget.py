@@ -88,7 +88,7 @@ class ExplorerCanvas:
         plot_word_map(word_map.coords.numpy(), word_map.words, word_map.groups, ax=self.ax)
         self.ax.scatter([], [], s=130, marker="D", color="#000000", edgecolor="black",
                         label="your words")
-        legend = self.ax.legend(loc="best", fontsize=10, framealpha=0.8)
+        legend = self.ax.legend(loc="best", fontsize="small", framealpha=0.8)
         self.ax.set_autoscale_on(False)
         self.fig.tight_layout(pad=0.6)  # no wide white margins around the map
         self.canvas.draw()
@@ -120,7 +120,7 @@ class ExplorerCanvas:
                     warnings.filterwarnings("ignore", message="Glyph .* missing from font")
                     artists += place_labels(self.ax, xs, ys, [p.word[:20] for p in result.placed],
                                             colours=[colour] * len(xy), avoid=self.avoid,
-                                            fontsize=12, fontweight="bold", bbox=_LABEL_BOX)
+                                            fontsize="medium", fontweight="bold", bbox=_LABEL_BOX)
                     for artist in artists:
                         self.ax.draw_artist(artist)
             width, height = self.canvas.get_width_height()

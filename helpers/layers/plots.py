@@ -27,24 +27,24 @@ def layer_diagram(config, ax=None):
     """Draw one encoder layer as boxes top to bottom, labelled with this model's sizes from
     `config` (hidden_size, num_attention_heads, intermediate_size), with the two residual
     connections drawn as arrows on the side. Returns the axes."""
-    ax = new_axes(ax, figsize=(9, 9))
+    ax = new_axes(ax, figsize=(9.5, 5.8))
     boxes = _layer_boxes(config)
-    step, height = 1.0 / len(boxes), 0.62 / len(boxes)
+    step, height = 1.0 / len(boxes), 0.68 / len(boxes)
     centres = [1 - step * (i + 0.5) for i in range(len(boxes))]
     for (label, colour, detail), y in zip(boxes, centres, strict=True):
         ax.add_patch(mpl.patches.FancyBboxPatch(
-            (0.1, y - height / 2), 0.72, height, boxstyle="round,pad=0.01",
+            (0.06, y - height / 2), 0.8, height, boxstyle="round,pad=0.01",
             facecolor=GROUP_COLOURS[colour], alpha=0.25, edgecolor=GROUP_COLOURS[colour]))
-        ax.text(0.46, y + height * 0.16, label, ha="center", va="center", fontweight="bold")
-        ax.text(0.46, y - height * 0.24, detail, ha="center", va="center", fontsize="small")
+        ax.text(0.46, y + height * 0.2, label, ha="center", va="center", fontweight="bold")
+        ax.text(0.46, y - height * 0.26, detail, ha="center", va="center", fontsize="small")
     for upper, lower in zip(centres, centres[1:], strict=False):
         ax.annotate("", (0.46, lower + height / 2 + 0.01), (0.46, upper - height / 2 - 0.01),
                     arrowprops={"arrowstyle": "->", "lw": 1.5})
     for start, end in ((0, 4), (4, 6)):  # residual connections: around attention, around the FFN
-        ax.annotate("", (0.83, centres[end]), (0.83, centres[start] - height / 4),
+        ax.annotate("", (0.87, centres[end]), (0.87, centres[start] - height / 4),
                     arrowprops={"arrowstyle": "->", "lw": 1.5, "color": GROUP_COLOURS[5],
                                 "connectionstyle": "bar,fraction=-0.12"})
-    for (start, end), x in (((0, 4), 0.93), ((4, 6), 0.9)):
+    for (start, end), x in (((0, 4), 0.965), ((4, 6), 0.94)):
         ax.text(x, (centres[start] + centres[end]) / 2, "residual", rotation=90, va="center",
                 ha="center", color=GROUP_COLOURS[5], fontsize="small")
     ax.set_xlim(0, 1)

@@ -31,7 +31,7 @@ def attention_mask_grid(
                 ax.add_patch(Rectangle((c - 0.5, r - 0.5), 1, 1, fill=False, hatch="//",
                                        edgecolor="#AAAAAA", linewidth=0))
             ax.text(c, r, f"{tokens[r][c]}\n{attention_mask[r][c]}", ha="center", va="center",
-                    fontsize=10, color="white" if is_real else "#555555")
+                    fontsize="small", color="white" if is_real else "#555555")
     ax.set_xticks(range(cols), [str(c) for c in range(cols)])
     ax.set_yticks(range(rows), [f"sentence {r + 1}" for r in range(rows)])
     ax.set_xticks([c - 0.5 for c in range(1, cols)], minor=True)

@@ -47,10 +47,11 @@ STRATEGY_STYLE = {  # colour and marker per strategy: distinguishable in colour 
 }
 
 
-def plot_size_curves(runs, task, ax=None, column="test_acc", chance=None, title=None):
+def plot_size_curves(runs, task, ax=None, column="test_acc", chance=None, title=None, legend=True):
     """Draw mean `column` (over seeds) against training sentences per class, one line per
-    strategy, with error bars of one standard deviation. `runs` has the columns of
-    helpers.training.curves.COLUMNS. Returns the axes."""
+    strategy, with error bars of one standard deviation, and the chance level as a dotted line
+    (named in the lower right corner). `runs` has the columns of helpers.training.curves.COLUMNS;
+    legend=False leaves the legend to the caller (one for several panels). Returns the axes."""
     ax = new_axes(ax, figsize=(7.5, 4.8))
     part = runs[runs["task"] == task]
     for strategy, (colour, marker) in STRATEGY_STYLE.items():
@@ -62,7 +63,9 @@ def plot_size_curves(runs, task, ax=None, column="test_acc", chance=None, title=
                     color=colour, marker=marker, markersize=7, capsize=4, linewidth=2,
                     label=f"{strategy} ({int(stats['count'].min())} seeds)")
     if chance is not None:
-        ax.axhline(chance, color="#888888", linestyle=":", linewidth=1.5, label=f"chance ({chance:.2f})")
+        ax.axhline(chance, color="#888888", linestyle=":", linewidth=1.5)
+        ax.text(0.98, 0.03, f"dotted line: chance ({chance:.2f})", transform=ax.transAxes,
+                ha="right", va="bottom", color="#555555", fontsize="small")  # clear of the curves
     sizes = sorted(part["per_class"].unique())
     ax.set_xscale("log", base=2)
     ax.set_xticks(sizes, [str(s) for s in sizes])
@@ -71,7 +74,8 @@ def plot_size_curves(runs, task, ax=None, column="test_acc", chance=None, title=
     ax.set_xlabel("training sentences per class (log scale)")
     ax.set_ylabel(f"{column.split('_')[0]} accuracy (fraction correct)")
     ax.set_title(title or f"{task}: {column.split('_')[0]} accuracy")
-    ax.legend(loc="lower right", fontsize=mpl.rcParams["font.size"] * 0.85, frameon=True)
+    if legend:
+        ax.legend(loc="lower right", fontsize=mpl.rcParams["font.size"] * 0.85, frameon=True)
     return ax
 
 

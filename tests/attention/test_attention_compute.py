@@ -355,7 +355,7 @@ def test_it_animal_claims_of_section_11(model, tokenizer, sentence_run):
 def test_all_heads_grid(sentence_run):
     roles = [["mixed"] * 12 for _ in range(6)]
     axes = all_heads_grid(sentence_run.weights, roles)
-    assert axes.shape == (6, 12) and axes[0, 3].get_title() == "head 3"
+    assert axes.shape == (6, 12) and axes[0, 0].get_title() == "head 0" and axes[0, 3].get_title() == "3"
     assert axes[2, 0].get_ylabel() == "layer 2" and axes[5, 11].get_xlabel() == "mixed"
     plt.close("all")
 
