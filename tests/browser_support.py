@@ -234,15 +234,13 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def build_web(kind: str, out: Path) -> subprocess.CompletedProcess:
-    """Run tools/build_web.py (`slides` or `site`) into `out`."""
-    return subprocess.run(
-        [sys.executable, str(REPO / "tools" / "build_web.py"), kind, "--out", str(out)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+def build_web_job(kind: str, out: Path):
+    """A background job (tests/background.py) running tools/build_web.py (`slides` or `site`)
+    into `out`."""
+    from background import Job
+
+    command = [sys.executable, str(REPO / "tools" / "build_web.py"), kind, "--out", str(out)]
+    return Job(command, log=out.with_name(f"{out.name}.log"), out=out, cwd=REPO, order=20)
 
 
 # --- Rendered pages ---------------------------------------------------------------

@@ -1,32 +1,33 @@
-"""Shared fixtures for the robustness tests (issue 9).
+"""Shared fixtures for the whole run: the slow jobs started in the background, the student
+sessions, the course model and tokenizer.
+
+Background jobs (tests/background.py): as soon as collection ends, every slow subprocess the
+selected tests need (each notebook played the way students play it, the worked solutions
+run, the site and slides built, the progress command run over a class) starts in the
+background, at most one per CPU core computing at a time, so the CPU does them while the
+other tests wait on other things (a kernel starting, a browser drawing). A test waits only
+for its own job. A test module asks for jobs with a `background_jobs(workdir, items)`
+function and reads them with the `background` fixture.
 
 `student_session(path)`: the outputs of one notebook played the way students play it (see
-tests/notebook_runs.py). As soon as collection ends, the sessions of every notebook the run
-has selected start in the background, in parallel subprocesses (two per notebook, one per
-kernel; one torch thread each), so they use the CPU while the unit tests wait on other
-things; the first test that asks for a session waits for them, and every later one reads
-the results.
+tests/notebook_runs.py): two jobs per notebook (one per kernel; one torch thread each).
 """
 
 import json
-import os
-import subprocess
 import sys
 import tempfile
-import threading
-import time
 from pathlib import Path
 
 import pytest
+from background import Background, Job
 
 HERE = Path(__file__).resolve().parent
 RUNNER = HERE / "notebook_runs.py"
-SESSION_TIMEOUT_S = 1800
 
 
-def _needed_notebooks(session) -> list[Path]:
+def _needed_notebooks(items) -> list[Path]:
     needed = set()
-    for item in session.items:
+    for item in items:
         if "student_session" in getattr(item, "fixturenames", ()):
             callspec = getattr(item, "callspec", None)
             if callspec is not None and "path" in callspec.params:
@@ -34,81 +35,86 @@ def _needed_notebooks(session) -> list[Path]:
     return sorted(needed)
 
 
-def _play_all(paths: list[Path], workdir: Path) -> dict[Path, dict]:
-    """Play every notebook in `paths` (two jobs each, kernel A and kernel B, a few at a time,
-    later lessons first: they are the longest); return {path: merged session result}."""
-    parallel = max(1, os.cpu_count() or 1)
-    waiting = [(path, part) for path in sorted(paths, reverse=True) for part in "AB"]
-    running, parts, started = {}, {}, {}
-    while waiting or running:
-        while waiting and len(running) < parallel:
-            job = waiting.pop(0)
-            path, part = job
+def _session_key(path: Path, part: str) -> str:
+    return f"session {path.stem} {part}"
+
+
+def session_jobs(workdir: Path, paths: list[Path]) -> dict[str, Job]:
+    """Kernel A and kernel B of every notebook in `paths`, later lessons first (the longest)."""
+    jobs = {}
+    for rank, path in enumerate(sorted(paths, reverse=True)):
+        for part in "BA":  # B (every cell twice) is the longer half
             out = workdir / f"{path.stem}.{part}.json"
-            log = open(workdir / f"{path.stem}.{part}.log", "w")  # noqa: SIM115 (closed below)
-            command = [sys.executable, str(RUNNER), str(path), part, str(out)]
-            running[job] = (subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT), out, log)
-            started[job] = time.monotonic()
-        for job, (proc, out, log) in list(running.items()):
-            if proc.poll() is None and time.monotonic() - started[job] < SESSION_TIMEOUT_S:
-                continue
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
-            log.close()
-            del running[job]
-            if proc.returncode == 0 and out.exists():
-                parts[job] = json.loads(out.read_text())
-            else:
-                tail = Path(log.name).read_text()[-3000:]
-                parts[job] = {"failed": f"kernel {job[1]} runner exited with {proc.returncode}:\n{tail}"}
-        time.sleep(0.5)
-    return {path: _merge(parts[(path, "A")], parts[(path, "B")]) for path in paths}
+            jobs[_session_key(path, part)] = Job(
+                [sys.executable, str(RUNNER), str(path), part, str(out)],
+                log=workdir / f"{path.stem}.{part}.log", out=out, order=rank)
+    return jobs
 
 
-def _merge(a: dict, b: dict) -> dict:
-    for part in (a, b):
-        if "failed" in part:
-            return part
+def _session_result(background: Background, path: Path) -> dict:
+    parts = {}
+    for part in "AB":
+        key = _session_key(path, part)
+        done = background.result(key)
+        if done.returncode != 0 or not done.out.exists():
+            return {"failed": f"kernel {part} runner exited with {done.returncode}:\n{done.tail()}"}
+        parts[part] = json.loads(done.out.read_text())
+    a, b = parts["A"], parts["B"]
     return {**a, "records": a["records"] + b["records"],
             "seconds": {"A": a["seconds"], "B": b["seconds"]}}
 
 
-class _Background:
-    """The student sessions of a run, played in a background thread started after collection."""
-
-    def __init__(self, paths: list[Path]):
-        self.results: dict[Path, dict] = {}
-        workdir = Path(tempfile.mkdtemp(prefix="student-sessions-"))
-        self.thread = threading.Thread(target=lambda: self.results.update(_play_all(paths, workdir)),
-                                       daemon=True)
-        self.thread.start()
-
-    def wait(self) -> dict[Path, dict]:
-        self.thread.join()
-        return self.results
-
-
 def pytest_collection_finish(session):
-    needed = _needed_notebooks(session)
-    if needed and not session.config.option.collectonly:
-        session.config._student_sessions = _Background(needed)
+    if session.config.option.collectonly:
+        return
+    background = session.config._background = Background()
+    workdir = Path(tempfile.mkdtemp(prefix="background-jobs-"))
+    background.add(session_jobs(workdir, _needed_notebooks(session.items)))
+    by_module: dict = {}
+    for item in session.items:
+        module = getattr(item, "module", None)
+        if module is not None and hasattr(module, "background_jobs"):
+            by_module.setdefault(module, []).append(item)
+    for module, items in by_module.items():
+        background.add(module.background_jobs(workdir, items))
 
 
 @pytest.fixture(scope="session")
-def _student_sessions(request):
-    background = getattr(request.config, "_student_sessions", None)
-    return background.wait() if background else {}
+def _background(request) -> Background:
+    if getattr(request.config, "_background", None) is None:
+        request.config._background = Background()
+    return request.config._background
+
+
+@pytest.fixture(scope="module")
+def background(request, _background):
+    """`background(key)`: the finished job `key` of this module's `background_jobs` (a
+    `background.Done`); a job not started when collection ended starts now."""
+
+    def result(key: str):
+        if key not in _background.jobs:
+            workdir = Path(tempfile.mkdtemp(prefix="background-job-"))
+            _background.add(request.module.background_jobs(workdir, None))
+        return _background.result(key)
+
+    return result
+
+
+@pytest.fixture(scope="session")
+def _student_sessions() -> dict[Path, dict]:
+    return {}
 
 
 @pytest.fixture
-def student_session(_student_sessions, path):
-    result = _student_sessions.get(Path(path))
-    if result is None:  # not selected up front (e.g. run by -k after collection): play it now
-        result = _play_all([Path(path)], Path(tempfile.mkdtemp(prefix="student-session-")))[Path(path)]
-        _student_sessions[Path(path)] = result
+def student_session(_background, _student_sessions, path):
+    path = Path(path)
+    if path not in _student_sessions:
+        if _session_key(path, "A") not in _background.jobs:  # not selected up front (-k): play it now
+            _background.add(session_jobs(Path(tempfile.mkdtemp(prefix="student-session-")), [path]))
+        _student_sessions[path] = _session_result(_background, path)
+    result = _student_sessions[path]
     if "failed" in result:
-        pytest.fail(f"could not play {Path(path).name}: {result['failed']}")
+        pytest.fail(f"could not play {path.name}: {result['failed']}")
     return result
 
 

@@ -23,6 +23,12 @@ One session, with torch at ONE thread (COURSE_TORCH_THREADS=1, OMP_NUM_THREADS=1
 Kernels A and B run as separate jobs, so a long lesson's two halves run side by side.
 
 Command line (what the tests call):  python tests/notebook_runs.py NOTEBOOK A|B OUT.json
+
+Also a plain run, for a notebook the tests have changed (e.g. the worked solutions in place of
+the exercises, tests/test_exercise_solutions.py): every cell top to bottom in a fresh kernel at
+one torch thread, from notebooks/ (where the lessons run), failing at the first cell that
+raises (as nbclient does; a `raises-exception` cell may):
+    python tests/notebook_runs.py NOTEBOOK run OUT.ipynb
 """
 
 import copy
@@ -203,7 +209,19 @@ def differences(got, committed) -> str | None:
     return None
 
 
+def run_through(notebook: str, out: str) -> None:
+    """The plain run (see the docstring): the executed notebook is written to `out`."""
+    nb = nbformat.read(notebook, as_version=4)
+    NotebookClient(nb, timeout=300, kernel_name="python3",
+                   resources={"metadata": {"path": str(ROOT / "notebooks")}},
+                   ).execute(env={**os.environ, **ONE_THREAD})
+    nbformat.write(nb, out)
+
+
 def main(notebook: str, part: str, out: str) -> None:
+    if part == "run":
+        run_through(notebook, out)
+        return
     start = time.perf_counter()
     session = Session(Path(notebook).resolve())
     {"A": session.play_a, "B": session.play_b}[part]()

@@ -1,14 +1,24 @@
 """Every lesson in real JupyterLab, in headless Chromium: run all cells, no errors, widgets work.
 
-One JupyterLab server and one page for the whole module (each notebook is opened, run and
-closed in turn). Screenshots go to tests/screenshots/ (git-ignored): look at them.
+One JupyterLab server and one page for all lessons (each notebook is opened, run and closed in
+turn). Screenshots go to tests/screenshots/ (git-ignored): look at them.
 Skipped without Chromium; with CI=true a missing Chromium is a failure.
+
+The lessons are checked by this file run as a script, a background job started when the test
+run's collection ends (tests/background.py), so the browser and its kernels work while the
+other tests run; each test reports its lesson's outcome (an assertion's message, as raised):
+    python tests/test_browser.py OUT.json 00_start_here.ipynb ...
 """
 
+import json
 import re
+import sys
+import traceback
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from background import Job
 from browser_support import (
     NOTEBOOKS,
     SCREENSHOTS,
@@ -20,6 +30,7 @@ from browser_support import (
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from helpers import LESSONS as COURSE_LESSONS
+from helpers.doctor import find_chromium
 
 pytestmark = pytest.mark.browser
 
@@ -33,31 +44,28 @@ LESSON_WIDGETS = {lesson.notebook[:2]: lesson.widget_class().css_class
                   for lesson in COURSE_LESSONS if lesson.widget}
 
 
-@pytest.fixture(scope="module")
-def lab():
-    require_chromium()
-    server = LabServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def page(lab):
+@contextmanager
+def jupyterlab_page(chromium: str):
+    """One JupyterLab server and one Chromium page on it, with the network cut: (lab, page)."""
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright, require_chromium())
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        blocked = cut_network(context)  # the course must work offline, JupyterLab included
-        page = context.new_page()
-        page.blocked = blocked
-        page.goto(lab.lab_url(), wait_until="domcontentloaded")
-        page.wait_for_function(
-            "() => window.jupyterapp && window.jupyterapp.started", timeout=60_000
-        )
-        page.evaluate("() => window.jupyterapp.restored")
-        yield page
-        browser.close()
+    lab = LabServer().start()
+    try:
+        with sync_playwright() as playwright:
+            browser = launch_chromium(playwright, chromium)
+            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            blocked = cut_network(context)  # the course must work offline, JupyterLab included
+            page = context.new_page()
+            page.blocked = blocked
+            page.goto(lab.lab_url(), wait_until="domcontentloaded")
+            page.wait_for_function(
+                "() => window.jupyterapp && window.jupyterapp.started", timeout=60_000
+            )
+            page.evaluate("() => window.jupyterapp.restored")
+            yield lab, page
+            browser.close()
+    finally:
+        lab.stop()
 
 
 # --- JupyterLab, driven through its own commands (window.jupyterapp, exposed by galata) ---
@@ -223,9 +231,31 @@ INTERACTIONS = {
 # --- the tests ---------------------------------------------------------------------------------
 
 
+def background_jobs(workdir: Path, items) -> dict[str, Job]:
+    """This file as a script over the selected lessons (none without a Chromium: then the
+    tests skip, or fail in CI, by themselves)."""
+    names = LESSONS if items is None else [item.callspec.params["name"] for item in items
+                                           if item.originalname == "test_lesson_runs_in_jupyterlab"]
+    if not names or find_chromium() is None:
+        return {}
+    out = workdir / "browser.json"
+    return {"browser": Job([sys.executable, __file__, str(out), *names], log=workdir / "browser.log",
+                           out=out, order=-1)}  # the longest job: first
+
+
 @pytest.mark.parametrize("name", LESSONS)
-def test_lesson_runs_in_jupyterlab(page, lab, name):
+def test_lesson_runs_in_jupyterlab(name, background):
     """All cells run without an error; every widget renders and answers a real interaction."""
+    require_chromium()
+    done = background("browser")
+    outcomes = json.loads(done.out.read_text()) if done.out.exists() else {}
+    assert name in outcomes, f"the browser job stopped before {name}:\n{done.tail()}"
+    if outcomes[name] != "passed":
+        pytest.fail(outcomes[name], pytrace=False)
+
+
+def check_lesson(page, lab, name: str) -> None:
+    """The checks of one lesson (raises AssertionError or pytest's Failed with the reason)."""
     stem = Path(name).stem
     try:
         cells = open_and_run(page, lab, name)
@@ -277,3 +307,24 @@ def check_widget(page, stem: str, widget_class: str) -> None:
     assert re.sub(r"\s+", " ", before) != re.sub(r"\s+", " ", after)
     assert then(root), f"{widget_class} did not show what the interaction asked for"
     shot(root, f"{stem}-{widget_class}-after")
+
+
+def main(out: str, names: list[str]) -> None:
+    """Check each lesson in turn; write {lesson: "passed" or why it failed} to `out`."""
+    outcomes = {}
+    with jupyterlab_page(require_chromium()) as (lab, page):
+        for name in names:
+            try:
+                check_lesson(page, lab, name)
+                outcomes[name] = "passed"
+            except Exception as err:  # noqa: BLE001 (reported by the lesson's test)
+                outcomes[name] = f"{type(err).__name__}: {err}\n\n{traceback.format_exc()[-3000:]}"
+            except BaseException as err:  # pytest.fail's Failed
+                if isinstance(err, KeyboardInterrupt):
+                    raise
+                outcomes[name] = str(err)
+            Path(out).write_text(json.dumps(outcomes))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2:])

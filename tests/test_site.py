@@ -9,10 +9,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from background import Job
 from browser_support import (
     NOTEBOOKS,
     SCREENSHOTS,
-    build_web,
+    build_web_job,
     cut_network,
     external_loads,
     launch_chromium,
@@ -52,11 +53,16 @@ def has_math(nb) -> bool:
     return any(cell.cell_type == "markdown" and "$" in cell.source for cell in nb.cells)
 
 
+def background_jobs(workdir: Path, items) -> dict[str, Job]:
+    return {"site": build_web_job("site", workdir / "site")}
+
+
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("site")
-    build_web("site", out)
-    return out
+def site(background) -> Path:
+    """The site, built by `tools/build_web.py site` (in the background from the run's start)."""
+    done = background("site")
+    assert done.returncode == 0, done.tail()
+    return done.out
 
 
 def test_site_has_every_lesson_in_course_order(site):

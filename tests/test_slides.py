@@ -15,10 +15,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from background import Job
 from browser_support import (
     NOTEBOOKS,
     SCREENSHOTS,
-    build_web,
+    build_web_job,
     cut_network,
     external_loads,
     launch_chromium,
@@ -34,11 +35,17 @@ WIDTH, HEIGHT = 1280, 800
 KINDS = {"full": ".slides.html", "outputs": ".outputs.slides.html"}
 
 
+def background_jobs(workdir: Path, items) -> dict[str, Job]:
+    return {"slides": build_web_job("slides", workdir / "slides")}
+
+
 @pytest.fixture(scope="module")
-def slides(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("slides")
-    build_web("slides", out)
-    return out
+def slides(background) -> Path:
+    """Both decks of every lesson, built by `tools/build_web.py slides` (in the background
+    from the run's start)."""
+    done = background("slides")
+    assert done.returncode == 0, done.tail()
+    return done.out
 
 
 def decks(folder: Path) -> list[tuple[str, Path]]:

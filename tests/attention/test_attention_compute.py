@@ -4,6 +4,7 @@ answer bad input in words."""
 
 import math
 
+import import_probe
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -360,12 +361,9 @@ def test_all_heads_grid(sentence_run):
     plt.close("all")
 
 
-def test_compute_and_layer_load_no_plotting_or_widgets():
-    import subprocess
-    import sys
+PURE = import_probe.register("helpers.attention.compute", "helpers.attention.reference",
+                              "helpers.attention.exercises")
 
-    code = ("import sys, helpers.attention.compute, helpers.attention.reference, "
-            "helpers.attention.exercises; print(sorted(m for m in ('matplotlib', 'IPython', 'ipywidgets') "
-            "if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+
+def test_compute_and_layer_load_no_plotting_or_widgets():
+    assert import_probe.heavy_loaded(*PURE) == []

@@ -3,10 +3,9 @@ modules and functions, pure computations that load no plotting, and widgets that
 process and the model as they found them."""
 
 import ast
-import subprocess
-import sys
 from pathlib import Path
 
+import import_probe
 import pytest
 import torch
 
@@ -38,13 +37,14 @@ def test_modules_and_functions_stay_small(path):
             assert length < MAX_FUNCTION_LINES, f"{node.name} is {length} lines: split it"
 
 
+for _idea in IDEAS:  # checked in one interpreter with every other test's groups (import_probe)
+    import_probe.register(f"helpers.{_idea}.compute")
+
+
 @pytest.mark.parametrize("idea", IDEAS)
 def test_computations_load_no_plotting_and_no_ipython(idea):
-    code = (f"import sys, helpers.{idea}.compute\n"
-            "print(sorted(m for m in ('matplotlib', 'IPython', 'ipywidgets') if m in sys.modules))")
-    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True).stdout.strip()
-    assert loaded == "[]", f"import helpers.{idea}.compute loaded {loaded}"
+    loaded = import_probe.heavy_loaded(f"helpers.{idea}.compute")
+    assert loaded == [], f"import helpers.{idea}.compute loaded {loaded}"
 
 
 def test_every_public_name_is_re_exported_by_its_idea_package():

@@ -1,9 +1,9 @@
 """Lesson 2's package keeps to the course layout: pure compute modules, no second model."""
 
 import ast
-import subprocess
-import sys
 from pathlib import Path
+
+import import_probe
 
 import helpers.embeddings
 
@@ -11,12 +11,11 @@ PACKAGE = Path(helpers.embeddings.__file__).resolve().parent
 PURE = ["compute", "vectors", "inputs", "sentences", "explorer"]
 
 
+PURE_GROUP = import_probe.register(*(f"helpers.embeddings.{m}" for m in PURE))
+
+
 def test_compute_modules_load_neither_matplotlib_nor_ipython():
-    imports = "; ".join(f"import helpers.embeddings.{m}" for m in PURE)
-    probe = (f"import sys; {imports}; "
-             "print([m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'IPython', 'ipywidgets')])")
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == "[]"
+    assert import_probe.heavy_loaded(*PURE_GROUP) == []
 
 
 def test_no_helper_of_lesson_2_loads_a_model_of_its_own():

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from background import Job
 
 from helpers import LESSONS
 from helpers.progress import find_copies, lesson_of, outcome, student_of
@@ -29,23 +30,28 @@ EXPECTED = {  # (student, lesson, check): status; every other check of those les
 CHECKS = {lesson.notebook: list(lesson.checks()) for lesson in LESSONS}
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory) -> tuple[list[dict], str]:
-    """The CSV rows of the class (copied, with a checkpoint file that must be skipped)."""
-    folder = tmp_path_factory.mktemp("class")
+def background_jobs(workdir: Path, items) -> dict[str, Job]:
+    """The progress command over a copy of the class, with a checkpoint file that must be
+    skipped and a broken file (run in the background: it mostly waits for the stuck cell)."""
+    folder = workdir / "class"
     shutil.copytree(CLASS, folder, dirs_exist_ok=True)
     (folder / "erin-01_tokenization.ipynb").write_text("not json")  # a broken file
     checkpoint = folder / "carol" / ".ipynb_checkpoints" / "03_attention-checkpoint.ipynb"
     checkpoint.parent.mkdir()
     shutil.copy(CLASS / "carol" / "03_attention.ipynb", checkpoint)
-    out = folder / "progress.csv"
-    done = subprocess.run(  # --timeout: over a loaded machine's torch import, under the sleep
-        [sys.executable, "-m", "helpers.progress", str(folder), "--out", str(out),
-         "--timeout", "12"],
-        cwd=REPO, capture_output=True, text=True, timeout=600,
-    )
+    out = workdir / "progress.csv"
+    # --timeout: over a loaded machine's torch import (other jobs run meanwhile), under the sleep
+    return {"progress": Job([sys.executable, "-m", "helpers.progress", str(folder), "--out", str(out),
+                             "--timeout", "30"], log=workdir / "progress.log", out=out, cwd=REPO,
+                            waits=True, timeout_s=600)}
+
+
+@pytest.fixture(scope="module")
+def graded(background) -> tuple[list[dict], str]:
+    """The CSV rows of the class and what the command printed."""
+    done = background("progress")
     assert done.returncode == 0, done.stderr[-3000:]
-    with out.open(encoding="utf-8") as handle:
+    with done.out.open(encoding="utf-8") as handle:
         return list(csv.DictReader(handle)), done.stdout
 
 

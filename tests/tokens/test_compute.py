@@ -1,6 +1,7 @@
 """Lesson 1's pure computations: the corpus, the tiny BPE tokenizer, the playground's
 encoding (helpers/tokens/compute.py)."""
 
+import import_probe
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -224,11 +225,8 @@ def test_student_text_follows_the_course_rule(tokenizer):
     assert "must be a string" in playground_encode(tokenizer, b"bytes").problem
 
 
-def test_compute_and_checks_load_no_plotting_or_notebook_code():
-    import subprocess
-    import sys
+PURE = import_probe.register("helpers.tokens.compute", "helpers.tokens.exercises")
 
-    code = ("import sys, helpers.tokens.compute, helpers.tokens.exercises; "
-            "print(sorted(m for m in ('matplotlib', 'IPython', 'ipywidgets') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+
+def test_compute_and_checks_load_no_plotting_or_notebook_code():
+    assert import_probe.heavy_loaded(*PURE) == []

@@ -1,21 +1,16 @@
-"""Lesson 4's fixtures: the 5-topic classifier (loaded once, never changed by a test: tests
-take copies), both tasks tokenized, and their cached features."""
+"""Lesson 5's fixtures: the 5-topic classifier (loaded once, never changed by a test: tests
+take copies), both tasks tokenized, their cached features, and the learning curves (the live
+ones computed in a background job, see training_support.py)."""
 
 import copy
 
 import pytest
-import torch
-
-from helpers.training.compute import TASKS, encode_splits, load_task
-from helpers.training.features import cache_features
+from training_support import LIVE_CURVES, encode_tasks, pristine_classifier, task_features
 
 
 @pytest.fixture(scope="session")
 def pristine():
-    from helpers.models import load_model
-
-    torch.manual_seed(0)
-    return load_model("classifier", num_labels=len(TASKS["topics"][1]))
+    return pristine_classifier()
 
 
 @pytest.fixture
@@ -26,23 +21,25 @@ def classifier(pristine):
 
 @pytest.fixture(scope="session")
 def encoded(tokenizer):
-    return {task: encode_splits(tokenizer, load_task(task)) for task in TASKS}
+    return encode_tasks(tokenizer)
 
 
 @pytest.fixture(scope="session")
 def features(pristine, encoded):
-    return {task: {split: cache_features(pristine, part) for split, part in splits.items()}
-            for task, splits in encoded.items()}
+    return task_features(pristine, encoded)
 
 
-@pytest.fixture(scope="session")
-def all_runs(pristine, features):
+@pytest.fixture(scope="module")
+def all_runs(background):
     """Every learning-curve run the lesson shows: the frozen strategies live (as the notebook
-    runs them), full fine-tuning from helpers/data/recorded_curves.csv."""
+    runs them; a background job), full fine-tuning from helpers/data/recorded_curves.csv.
+    (A module that reads it names `training_support.background_jobs` as its own.)"""
     import pandas as pd
 
-    from helpers.training.curves import LIVE, frozen_curve, load_recorded
+    from helpers.training.curves import load_recorded
 
-    live = [frozen_curve(pristine, features[task], task, s) for task in TASKS for s in LIVE]
+    done = background(LIVE_CURVES)
+    assert done.returncode == 0, f"the live curves did not run:\n{done.tail()}"
     recorded = load_recorded()
-    return pd.concat([*live, recorded[recorded["strategy"] == "full fine-tuning"]], ignore_index=True)
+    return pd.concat([pd.read_pickle(done.out), recorded[recorded["strategy"] == "full fine-tuning"]],
+                     ignore_index=True)

@@ -1,9 +1,7 @@
 """Lesson 4 helpers (helpers.training.compute): both tasks' data, blocks, freezing by block and
 by strategy (correct on any model, trained or not), counts from the config, memory."""
 
-import subprocess
-import sys
-
+import import_probe
 import pytest
 import torch
 from hypothesis import given, settings
@@ -183,9 +181,10 @@ def test_a_frozen_base_keeps_far_fewer_activations(classifier, encoded):
     assert full > 50 * saved_for_backward_bytes(classifier, batch)
 
 
+PURE = import_probe.register("helpers.training.compute", "helpers.training.fitting",
+                              "helpers.training.features", "helpers.training.curves",
+                              "helpers.training.exercises")
+
+
 def test_compute_modules_load_no_plotting_or_notebook_code():
-    code = ("import sys, helpers.training.compute, helpers.training.fitting, helpers.training.features, "
-            "helpers.training.curves, helpers.training.exercises; "
-            "print([m for m in ('matplotlib', 'IPython', 'ipywidgets') if m in sys.modules])")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+    assert import_probe.heavy_loaded(*PURE) == []

@@ -3,6 +3,7 @@ here), the grid is what the issue asks for, and every claim the lesson's prose m
 the numbers holds (who wins with little data, where the lines cross, the overfitting gaps)."""
 
 import pytest
+import training_support
 
 from helpers.training.compute import STRATEGIES, TASKS
 from helpers.training.curves import (
@@ -19,6 +20,7 @@ from helpers.training.curves import (
 )
 
 FROZEN = STRATEGIES[:3]
+background_jobs = training_support.background_jobs  # the live curves (all_runs)
 
 
 @pytest.fixture(scope="module")

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+import training_support
 
 from helpers.training import answers as ans
 from helpers.training import exercises as ex
@@ -20,6 +21,8 @@ GENERIC = {  # what a check says when it does not recognise the mistake
     "check_last_layer_count": "count the parameters of encoder layer 5",
     "check_small_data_winner": "the textbook answer",
 }
+
+background_jobs = training_support.background_jobs  # the live curves (all_runs)
 
 
 def hint_of(feedback):
