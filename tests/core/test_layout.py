@@ -47,6 +47,18 @@ def test_computations_load_no_plotting_and_no_ipython(idea):
     assert loaded == "[]", f"import helpers.{idea}.compute loaded {loaded}"
 
 
+@pytest.mark.parametrize("idea", IDEAS)
+def test_a_lessons_imports_load_no_pyplot(idea):
+    """A lesson's Setup cell imports its names from helpers: that must not cost pyplot (or a
+    matplotlib Figure), which the lesson's first plot imports (bench: Setup-cell target)."""
+    code = (f"import sys, importlib, helpers\npkg = importlib.import_module('helpers.{idea}')\n"
+            "[getattr(m, n) for m in (pkg, helpers) for n in m.__all__]\n"
+            "print(sorted(m for m in ('matplotlib.pyplot', 'matplotlib.figure', 'sklearn') if m in sys.modules))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True).stdout.strip()
+    assert loaded == "[]", f"the public names of helpers.{idea} loaded {loaded}"
+
+
 def test_every_public_name_is_re_exported_by_its_idea_package():
     import importlib
 
