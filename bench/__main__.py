@@ -4,6 +4,7 @@ Usage (from the repository root, after `make setup`):
     make bench                      # or: .venv/bin/python -m bench
     make bench ARGS=--setup         # also time a fresh `make setup` in a temporary clone (slow)
     .venv/bin/python -m bench --runs 1 --notebooks notebooks/03_attention.ipynb --no-write
+    .venv/bin/python -m bench --runs 2 --no-widgets --no-write --json /tmp/trial.json
 Prints the tables and writes bench/RESULTS.md and bench/results.json (unless --no-write).
 """
 
@@ -95,6 +96,8 @@ def _load() -> str:
 
 def _run_summary(runs) -> dict:
     return {"wall_s": report.spread([r.wall_s for r in runs]),
+            "cells_s": report.spread([sum(s for _, s, _ in r.cell_s) for r in runs]),
+            "first_cell_s": report.spread([r.cell_s[0][1] if r.cell_s else 0.0 for r in runs]),
             "startup_s": report.spread([r.startup_s for r in runs]),
             "peak_rss": report.spread([r.peak_rss for r in runs if r.peak_rss] or [0]),
             "cpu_s": report.spread([r.cpu_s for r in runs if r.cpu_s] or [0]),
@@ -199,6 +202,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--setup-only", action="store_true",
                         help="only time a fresh setup; update it in the last results")
     parser.add_argument("--no-write", action="store_true", help="print only; leave RESULTS.md alone")
+    parser.add_argument("--json", type=Path, metavar="PATH",
+                        help="also write the results as JSON to PATH (with --no-write: a trial run)")
     args = parser.parse_args(argv)
 
     for key, value in COURSE_ENV.items():
@@ -224,6 +229,9 @@ def main(argv: list[str] | None = None) -> int:
     results["machine"]["load_after"] = _load()
 
     print(report.printed(results))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1) + "\n")
+        print(f"wrote {args.json}")
     if not args.no_write:
         (ROOT / "bench" / "RESULTS.md").write_text(report.markdown(results))
         json_path.write_text(json.dumps(results, indent=1) + "\n")

@@ -4,6 +4,7 @@ import statistics
 
 # The course's targets (issue 8). Memory in bytes (1 GB = 10^9 B), times in seconds / ms.
 FLOOR_RATIO_MAX = 2.0       # lessons 0-4: median wall time within 2x the floor's
+SETUP_MARGIN_S = 0.5        # each lesson's Setup cell: the floor's import-and-load + this (issue 13)
 FREEZING_LESSON = 5         # the training lesson, timed on its own
 FREEZING_MAX_S = 40.0       # its median wall time, kernel start included (issue 14)
 WIDGET_MEDIAN_MAX_MS = 150.0
@@ -42,6 +43,8 @@ def targets(results: dict) -> list[tuple[str, str, str]]:
     rows.append((f"Lessons 0-{FREEZING_LESSON - 1} each within {FLOOR_RATIO_MAX:g}x the floor (median wall time)",
                  ", ".join(measured) + note, _verdict(ok)))
 
+    rows.append(setup_target(results))
+
     four = [v for k, v in nbs.items() if lesson_number(k) == FREEZING_LESSON]
     label = f"Lesson {FREEZING_LESSON} (freezing) at most {FREEZING_MAX_S:g} s"
     if four and not four[0].get("error"):
@@ -75,6 +78,27 @@ def targets(results: dict) -> list[tuple[str, str, str]]:
     return rows
 
 
+def setup_target(results: dict) -> tuple[str, str, str]:
+    """Return the row for: each lesson's Setup cell (its first code cell) costs at most the floor's
+    import-and-load (its two cells, kernel start excluded) + SETUP_MARGIN_S, medians of wall time."""
+    label = f"Each lesson's Setup cell at most the floor's import-and-load + {SETUP_MARGIN_S:g} s"
+    floor = results["floor"].get("cells_s")
+    lessons = sorted((n for n in results["notebooks"] if lesson_number(n["name"]) is not None),
+                     key=lambda n: n["name"])
+    timed = [n for n in lessons if "first_cell_s" in n]
+    if floor is None or not timed:
+        return label, "not measured (results without per-cell times)", _verdict(None)
+    limit = floor["median"] + SETUP_MARGIN_S
+    figures = ", ".join(f"{n['name'][:2]}: {n['first_cell_s']['median']:.1f} s" for n in timed)
+    failed = [n["name"] for n in lessons if n.get("error")]
+    missing = sorted(set(range(FREEZING_LESSON + 1)) - {lesson_number(n["name"]) for n in lessons})
+    ok = False if failed or any(n["first_cell_s"]["median"] > limit for n in timed) else (
+        None if missing else True)
+    text = (f"floor's import-and-load {floor['median']:.2f} s, so at most {limit:.2f} s; {figures}"
+            + (f"; failed: {failed}" if failed else "") + (f"; no lesson {missing}" if missing else ""))
+    return label, text, _verdict(ok)
+
+
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     return lines + ["| " + " | ".join(r) + " |" for r in rows]
@@ -86,7 +110,8 @@ def notebook_rows(results: dict) -> list[list[str]]:
     rows = [["**floor** (imports + model load)", f"{f['wall_s']['min']:.1f}", f"{f['wall_s']['median']:.1f}",
              f"{f['wall_s']['max']:.1f}", "1.00", f"{f['cpu_s']['median']:.1f}",
              f"{f['peak_rss']['max'] / 1e6:.0f}",
-             f"kernel start {f['startup_s']['median']:.1f} s"]]
+             f"kernel start {f['startup_s']['median']:.1f} s"
+             + (f"; import-and-load (its cells) {f['cells_s']['median']:.1f} s" if "cells_s" in f else "")]]
     for n in results["notebooks"]:
         if n.get("error"):
             rows.append([f"`{n['name']}`", "-", "-", "-", "-", "-", "-", f"FAILED: {n['error']}"])
@@ -135,7 +160,9 @@ def markdown(results: dict) -> str:
             "Wall time = start a kernel, then run every cell top to bottom (what \"Restart Kernel and "
             "Run All\" costs). The floor is a kernel that only imports torch, transformers and "
             "`helpers` and loads the bundled tokenizer and model: no lesson can be faster. Peak "
-            "RSS is the kernel process's high-water mark (`getrusage`), the largest over the runs.",
+            "RSS is the kernel process's high-water mark (`getrusage`), the largest over the runs. "
+            "The floor's import-and-load is the time of its two cells (kernel start excluded); a lesson's "
+            "Setup cell is its first code cell (imports, seed, style, and the model if the lesson loads it there).",
             ""]
     out += _table(["notebook", "min s", "median s", "max s", "x floor (median)", "kernel CPU s",
                    "peak RSS MB", "slowest cells (median)"], notebook_rows(results))

@@ -1,9 +1,15 @@
 """One plot style for the whole course, and a projector-friendly mode for instructors."""
 
 
+from typing import TYPE_CHECKING
+
 import matplotlib as mpl
-import matplotlib.pyplot as plt
-from IPython.display import HTML, display
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+# pyplot and IPython.display are imported where they are used: a lesson's Setup cell, which
+# applies the style, then costs `import matplotlib` only, not the whole of pyplot.
 
 COURSE_STYLE = {
     "figure.figsize": (7.0, 4.5),
@@ -64,6 +70,8 @@ def presentation_mode(on: bool = True) -> None:
     """
     use_course_style()
     if on:
+        from IPython.display import HTML, display
+
         mpl.rcParams.update(PRESENTATION_STYLE)
         display(HTML(WIDGET_PRESENTATION_CSS))
 
@@ -88,10 +96,12 @@ def label_size(pitch_pt: float, base="ytick.labelsize") -> float | None:
     return size if size >= points(SMALLEST_TEXT) - 1e-6 else None
 
 
-def new_axes(ax: plt.Axes | None = None, **figure_kwargs) -> plt.Axes:
+def new_axes(ax: "Axes | None" = None, **figure_kwargs) -> "Axes":
     """Return `ax`, or the axes of a new figure when `ax` is None."""
     if ax is not None:
         return ax
+    import matplotlib.pyplot as plt
+
     _, ax = plt.subplots(**figure_kwargs)
     return ax
 

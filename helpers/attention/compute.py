@@ -9,13 +9,16 @@ is in helpers/layers/.
 
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 import torch
 
 from helpers.runtime import torch_threads
 from helpers.text import clean_text
+
+if TYPE_CHECKING:  # pandas is imported where a table is made (section 10), not with the lesson
+    import pandas as pd
 
 
 def attention_weights(q, k, mask=None):
@@ -184,13 +187,15 @@ def same_word_share(weights: np.ndarray, tokens: list[str]) -> float:
     return float((weights * same).sum(axis=1)[has_twin].mean())
 
 
-def head_statistics(weights: np.ndarray, tokens: list[str]) -> pd.DataFrame:
+def head_statistics(weights: np.ndarray, tokens: list[str]) -> "pd.DataFrame":
     """Return one row per (layer, head): the mean share of attention to [CLS], to [SEP],
     to the previous token, to the next token, to itself, and to other copies of the same word,
     averaged over the queries.
 
     weights: (layers, heads, seq, seq).
     """
+    import pandas as pd
+
     sep = tokens.index("[SEP]") if "[SEP]" in tokens else len(tokens) - 1
     rows = []
     for layer, layer_maps in enumerate(weights):
@@ -210,16 +215,18 @@ def head_statistics(weights: np.ndarray, tokens: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index(["layer", "head"])
 
 
-def strongest_heads(stats: pd.DataFrame) -> pd.DataFrame:
+def strongest_heads(stats: "pd.DataFrame") -> "pd.DataFrame":
     """Return, for each column of head_statistics, the head with the largest share.
 
     One row per role: columns layer, head, share."""
+    import pandas as pd
+
     rows = [{"role": col, "layer": stats[col].idxmax()[0], "head": stats[col].idxmax()[1],
              "share": float(stats[col].max())} for col in stats.columns]
     return pd.DataFrame(rows).set_index("role")
 
 
-def head_role(row: pd.Series, threshold: float = 0.5) -> str:
+def head_role(row: "pd.Series", threshold: float = 0.5) -> str:
     """Return a head's role in a few letters from its head_statistics row: the share that is
     at least `threshold` ('prev', 'next', 'CLS', 'SEP', 'self', 'same'), or 'mixed'."""
     names = {"to previous": "prev", "to next": "next", "to [CLS]": "CLS", "to [SEP]": "SEP",

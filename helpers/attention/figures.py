@@ -13,8 +13,6 @@ no full draw at all.
 import io
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 from PIL import Image
 
 from helpers.attention.compute import select_map
@@ -46,6 +44,10 @@ class BlitFigure:
     DPI = 80
 
     def __init__(self, figsize: tuple[float, float]) -> None:
+        # imported here, not with the lesson's Setup cell (which imports the explorer)
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
         self.fig = Figure(figsize=figsize, dpi=self.DPI)  # not pyplot: never leaks
         FigureCanvasAgg(self.fig)
         self.changing, self.on_top, self.background = [], [], None

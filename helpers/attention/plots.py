@@ -3,7 +3,6 @@
 import math
 
 import matplotlib as mpl
-import matplotlib.pyplot as plt
 import numpy as np
 
 from helpers.style import GROUP_COLOURS, SMALLEST_TEXT, label_size, new_axes, points
@@ -16,24 +15,28 @@ def _token_fontsize(n_tokens: int) -> float:
     return max(5.0, min(size, 300.0 / max(n_tokens, 1)))
 
 
-def attention_heatmap(weights, tokens, ax=None, title=None, colorbar=True, max_labels=60):
+def attention_heatmap(weights, tokens, ax=None, title=None, colorbar=True, max_labels=60,
+                      label_axes="xy"):
     """Draw an attention map (seq, seq): rows = tokens attending, columns = tokens attended to.
 
-    Token labels go on both axes (hidden when there are more than `max_labels`), with a colour
-    bar from 0 to the largest weight. Returns the axes.
+    Token labels go on the axes named in `label_axes` (hidden when there are more than
+    `max_labels`), with a colour bar from 0 to the largest weight. Returns the axes.
     """
     ax = new_axes(ax)
     weights = np.asarray(weights)
     image = ax.imshow(weights, cmap="viridis", vmin=0.0, vmax=max(float(weights.max()), 1e-9))
     ax.grid(False)
     n = len(tokens)
-    if n <= max_labels:
-        ticks = np.arange(n)
-        size = _token_fontsize(n)
+    labelled = n <= max_labels
+    ticks, size = np.arange(n), _token_fontsize(n)
+    # An axis without labels gets no ticks at all: each tick is an object matplotlib must build.
+    if labelled and "x" in label_axes:
         ax.set_xticks(ticks, tokens, rotation=90, fontsize=size)
-        ax.set_yticks(ticks, tokens, fontsize=size)
     else:
         ax.set_xticks([])
+    if labelled and "y" in label_axes:
+        ax.set_yticks(ticks, tokens, fontsize=size)
+    else:
         ax.set_yticks([])
     ax.set_xlabel("attended to (key)")
     ax.set_ylabel("attending (query)")
@@ -96,6 +99,8 @@ def attention_head_grid(layer_weights, tokens, axes=None, ncols=6):
     n_heads = layer_weights.shape[0]
     nrows = math.ceil(n_heads / ncols)
     if axes is None:
+        import matplotlib.pyplot as plt  # here, not at import: the lesson's Setup cell stays light
+
         fig, axes = plt.subplots(nrows, ncols, figsize=(11.8, 2.3 * nrows + 0.9), layout="constrained")
         fig.get_layout_engine().set(w_pad=1 / 72, wspace=0.01)  # the maps get the width
     axes = np.asarray(axes).ravel()
@@ -104,16 +109,14 @@ def attention_head_grid(layer_weights, tokens, axes=None, ncols=6):
         if head >= n_heads:
             ax.set_visible(False)
             continue
-        attention_heatmap(layer_weights[head], tokens, ax=ax, colorbar=False)
+        # token labels only on the left column and the bottom row
+        labels = ("" if head % ncols else "y") + ("x" if head >= n_heads - ncols else "")
+        attention_heatmap(layer_weights[head], tokens, ax=ax, colorbar=False, label_axes=labels)
         image = ax.images[0]
         image.set_clim(0.0, 1.0)
         ax.set_title(f"head {head}")
         ax.set_xlabel("")
         ax.set_ylabel("")
-        if head % ncols:  # token labels only on the left column and the bottom row
-            ax.tick_params(labelleft=False)
-        if head < n_heads - ncols:
-            ax.tick_params(labelbottom=False)
     axes[0].figure.colorbar(image, ax=list(axes), location="bottom", shrink=0.4, aspect=40,
                             label="attention weight")  # below: the maps get the width
     _fit_token_labels(axes[:n_heads], len(tokens))
@@ -123,21 +126,35 @@ def attention_head_grid(layer_weights, tokens, axes=None, ncols=6):
 def all_heads_grid(weights, roles=None, fig=None):
     """Draw all heads of all layers (layers, heads, seq, seq) as a grid of small maps, one row
     per layer, one colour scale (0 to 1); `roles` (layers x heads strings, e.g. from
-    head_role) are written under each map. Returns the (layers, heads) array of axes."""
+    head_role) are written under each map. Returns the one axes holding the grid.
+
+    The maps are tiles of one image (white gaps between them) on one axes: a figure of
+    layers x heads separate axes looks the same but takes several times longer to draw.
+    """
     weights = np.asarray(weights)
-    n_layers, n_heads = weights.shape[:2]
-    fig = fig or plt.figure(figsize=(0.92 * n_heads + 0.6, 0.98 * n_layers + 0.4))  # fits a slide
-    axes = fig.subplots(n_layers, n_heads, squeeze=False)
-    for (layer, head), ax in np.ndenumerate(axes):
-        ax.imshow(weights[layer, head], cmap="viridis", vmin=0.0, vmax=1.0, interpolation="nearest")
-        ax.set_xticks([])
-        ax.set_yticks([])
-        ax.grid(False)
-        if layer == 0:
-            ax.set_title(f"head {head}" if head == 0 else str(head), fontsize="medium")
-        if head == 0:
-            ax.set_ylabel(f"layer {layer}", fontsize="medium")
-        if roles is not None:
-            ax.set_xlabel(roles[layer][head], fontsize="small", labelpad=2)
-    fig.subplots_adjust(left=0.05, right=0.99, top=0.93, bottom=0.04, wspace=0.08, hspace=0.38)
-    return axes
+    n_layers, n_heads, seq = weights.shape[:3]
+    step = seq + max(1, seq // 5)  # a tile and the gap after it
+    gap = step - seq
+    tiles = np.full((n_layers * step - gap, n_heads * step - gap), np.nan)  # NaN: a gap, drawn white
+    for layer, head in np.ndindex(n_layers, n_heads):
+        tiles[layer * step:layer * step + seq, head * step:head * step + seq] = weights[layer, head]
+    if fig is None:
+        import matplotlib.pyplot as plt
+
+        fig = plt.figure(figsize=(0.92 * n_heads + 0.6, 0.98 * n_layers + 0.4))  # fits a slide
+    ax = fig.add_axes((0.05, 0.04, 0.94, 0.89))
+    cmap = mpl.colormaps["viridis"].with_extremes(bad="white")
+    ax.imshow(tiles, cmap=cmap, vmin=0.0, vmax=1.0,
+              interpolation="nearest", aspect="auto")
+    ax.set_axis_off()
+    centre = seq / 2 - 0.5
+    for head in range(n_heads):
+        ax.text(head * step + centre, -1, f"head {head}" if head == 0 else str(head), ha="center", va="bottom", fontsize="medium")
+    for layer in range(n_layers):
+        ax.text(-1.5, layer * step + centre, f"layer {layer}", ha="right", va="center",
+                rotation=90, fontsize="medium")
+    if roles is not None:
+        for layer, head in np.ndindex(n_layers, n_heads):
+            ax.text(head * step + centre, layer * step + seq, roles[layer][head], ha="center",
+                    va="top", fontsize="small")
+    return ax

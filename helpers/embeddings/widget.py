@@ -5,9 +5,6 @@ import io
 import warnings
 
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 from PIL import Image
 
 from helpers.embeddings.compute import Exploration, WordMap, build_word_map, explore_words
@@ -52,6 +49,8 @@ def explorer_figure_png(result: Exploration, word_map: WordMap, colour: str) -> 
     """Draw the reference map with the placed words on top; return it as PNG bytes.
 
     Labels in scripts the plot font lacks show as boxes (the table below spells them out)."""
+    import matplotlib.pyplot as plt  # here, not at import: the lesson's Setup cell stays light
+
     fig, ax = plt.subplots(figsize=(8, 6), dpi=80)
     extra = ([p.coords for p in result.placed], [p.word[:20] for p in result.placed])
     try:
@@ -81,6 +80,9 @@ class ExplorerCanvas:
     diamonds and labels on top (blitting). Words outside the reference frame get a full draw."""
 
     def __init__(self, word_map: WordMap):
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
         self.word_map = word_map
         self.fig = Figure(figsize=(8, 6), dpi=80)
         self.canvas = FigureCanvasAgg(self.fig)

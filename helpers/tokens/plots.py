@@ -1,15 +1,19 @@
 """Plots of lesson 1 (tokens): the vocabulary trade-off (section 3) and the attention mask
 as a grid (section 6)."""
 
-import matplotlib.pyplot as plt
+from typing import TYPE_CHECKING
+
 from matplotlib.ticker import FuncFormatter
 
 from helpers.style import GROUP_COLOURS, new_axes
 
+if TYPE_CHECKING:  # pyplot itself is imported by new_axes, when a figure is drawn
+    from matplotlib.axes import Axes
+
 
 def attention_mask_grid(
-    tokens: list[list[str]], attention_mask: list[list[int]], ax: plt.Axes | None = None
-) -> plt.Axes:
+    tokens: list[list[str]], attention_mask: list[list[int]], ax: "Axes | None" = None
+) -> "Axes":
     """Draw a padded batch as a grid, rows = sentences, columns = positions; return the axes.
 
     `tokens` and `attention_mask` have shape (batch, seq_len). Each cell shows its token and
@@ -51,8 +55,8 @@ def vocab_tradeoff(
     vocab_sizes: list[int],
     tokens_per_sentence: list[float],
     references: dict[str, tuple[int, float]] | None = None,
-    ax: plt.Axes | None = None,
-) -> plt.Axes:
+    ax: "Axes | None" = None,
+) -> "Axes":
     """Plot average tokens per sentence against vocabulary size (log x axis); return the axes.
 
     `references` maps a label to one (vocab_size, tokens_per_sentence) point drawn apart as a

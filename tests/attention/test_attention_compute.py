@@ -271,6 +271,8 @@ def test_bars_and_grid(sentence_run):
     assert len(ax.patches) == 16 and "it" in ax.get_title()
     axes = attention_head_grid(sentence_run.weights[0], sentence_run.tokens)
     assert len(axes) == 12 and axes[2].get_title() == "head 2"
+    ticks = [(len(ax.get_xticks()), len(ax.get_yticks())) for ax in axes]  # labels outside only (2 rows of 6)
+    assert ticks[0] == (0, 16) and ticks[5] == (0, 0) and ticks[6] == (16, 16) and ticks[7] == (16, 0)
     plt.close("all")
 
 
@@ -355,9 +357,12 @@ def test_it_animal_claims_of_section_11(model, tokenizer, sentence_run):
 
 def test_all_heads_grid(sentence_run):
     roles = [["mixed"] * 12 for _ in range(6)]
-    axes = all_heads_grid(sentence_run.weights, roles)
-    assert axes.shape == (6, 12) and axes[0, 0].get_title() == "head 0" and axes[0, 3].get_title() == "3"
-    assert axes[2, 0].get_ylabel() == "layer 2" and axes[5, 11].get_xlabel() == "mixed"
+    ax = all_heads_grid(sentence_run.weights, roles)
+    texts = [t.get_text() for t in ax.texts]
+    assert texts.count("head 0") == 1 and texts.count("3") == 1 and texts.count("layer 2") == 1 and texts.count("mixed") == 72
+    tiles = ax.images[0].get_array()  # 6 rows of 12 maps (16 x 16), gaps of 3 masked
+    assert tiles.shape == (6 * 19 - 3, 12 * 19 - 3) and tiles.mask.sum() == tiles.size - 72 * 16 * 16
+    np.testing.assert_allclose(tiles[2 * 19:2 * 19 + 16, 5 * 19:5 * 19 + 16], sentence_run.weights[2, 5])
     plt.close("all")
 
 

@@ -3,6 +3,10 @@ modules and functions, pure computations that load no plotting, and widgets that
 process and the model as they found them."""
 
 import ast
+import functools
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import import_probe
@@ -45,6 +49,29 @@ for _idea in IDEAS:  # checked in one interpreter with every other test's groups
 def test_computations_load_no_plotting_and_no_ipython(idea):
     loaded = import_probe.heavy_loaded(f"helpers.{idea}.compute")
     assert loaded == [], f"import helpers.{idea}.compute loaded {loaded}"
+
+
+@functools.cache
+def _setup_imports() -> dict[str, list[str]]:
+    """{idea: what of pyplot, a matplotlib Figure and sklearn is loaded once the names of
+    helpers and of helpers.<idea> (and of every idea before it) are loaded}, in one interpreter."""
+    code = ("import importlib, json, sys, helpers\nfor idea in sys.argv[1:]:\n"
+            "    pkg = importlib.import_module('helpers.' + idea)\n"
+            "    [getattr(m, n) for m in (pkg, helpers) for n in m.__all__]\n"
+            "    print(json.dumps([idea, sorted(m for m in ('matplotlib.pyplot', 'matplotlib.figure',"
+            " 'sklearn') if m in sys.modules)]), flush=True)")
+    out = subprocess.run([sys.executable, "-c", code, *IDEAS], capture_output=True, text=True,
+                         check=True).stdout
+    return dict(json.loads(line) for line in out.splitlines())
+
+
+@pytest.mark.parametrize("idea", IDEAS)
+def test_a_lessons_imports_load_no_pyplot(idea):
+    """A lesson's Setup cell imports its names from helpers: that must not cost pyplot (or a
+    matplotlib Figure), which the lesson's first plot imports (bench: Setup-cell target).
+    One interpreter loads the ideas in turn: the first idea that fails is the one to blame."""
+    loaded = _setup_imports()[idea]
+    assert loaded == [], f"the public names of helpers.{idea} (or an idea before it) loaded {loaded}"
 
 
 def test_every_public_name_is_re_exported_by_its_idea_package():
