@@ -11,12 +11,14 @@ if TYPE_CHECKING:
 # pyplot and IPython.display are imported where they are used: a lesson's Setup cell, which
 # applies the style, then costs `import matplotlib` only, not the whole of pyplot.
 
+def _sizes(figsize: tuple[float, float], dpi: int, font: float, title: float, label: float) -> dict:
+    """The rcParams both styles set: figure size (inches) and resolution, text sizes (pt)."""
+    return {"figure.figsize": figsize, "figure.dpi": dpi, "font.size": font,
+            "axes.titlesize": title, "axes.labelsize": label}
+
+
 COURSE_STYLE = {
-    "figure.figsize": (7.0, 4.5),
-    "figure.dpi": 100,
-    "font.size": 11,
-    "axes.titlesize": 13,
-    "axes.labelsize": 11,
+    **_sizes((7.0, 4.5), dpi=100, font=11, title=13, label=11),
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.grid": True,
@@ -27,11 +29,7 @@ COURSE_STYLE = {
 
 # Larger text and figures so a plot reads from the back of a room.
 PRESENTATION_STYLE = {
-    "figure.figsize": (10.0, 6.0),
-    "figure.dpi": 110,
-    "font.size": 16,
-    "axes.titlesize": 20,
-    "axes.labelsize": 17,
+    **_sizes((10.0, 6.0), dpi=110, font=16, title=20, label=17),
     "xtick.labelsize": 15,
     "ytick.labelsize": 15,
     "legend.fontsize": 15,
