@@ -26,7 +26,6 @@ PACKAGE_MINIMUMS = {
     "numpy": (1, 26),
     "matplotlib": (3, 8),
     "pandas": (2, 1),
-    "scikit-learn": (1, 3),
     "tqdm": (4, 66),
     "ipywidgets": (8, 1),
     "jupyterlab": (4, 2),

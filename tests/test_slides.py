@@ -406,14 +406,14 @@ def test_the_speaker_view_shows_the_notes(slides):
 
 def test_presentation_mode_enlarges_widget_text_and_plots(monkeypatch):
     """presentation_mode() shows a style sheet for widget text (Presentation Mode leaves it small)."""
+    import IPython.display
     import matplotlib as mpl
 
     from helpers import presentation_mode
-    from helpers import style as plotting
     from helpers.style import WIDGET_PRESENTATION_CSS
 
-    shown = []
-    monkeypatch.setattr(plotting, "display", lambda *objs: shown.extend(objs))
+    shown = []  # presentation_mode imports display when it is called: catch it there
+    monkeypatch.setattr(IPython.display, "display", lambda *objs: shown.extend(objs))
     try:
         presentation_mode()
         assert mpl.rcParams["font.size"] >= 16
