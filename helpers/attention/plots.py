@@ -70,22 +70,21 @@ def attention_bars(row, tokens, source=None, ax=None):
 
 def _fit_token_labels(axes, n_tokens: int) -> None:
     """Size the token labels of equal square heatmaps `axes` to their row pitch once the layout
-    has run (first with the smallest labels, which leave the maps the most room), or leave
-    them out where even SMALLEST_TEXT would not fit (a projector-sized grid)."""
-    fig, size = axes[0].figure, points(SMALLEST_TEXT)
-    for _ in range(3):
-        for ax in axes:
-            ax.tick_params(labelsize=size)
-        fig.draw_without_rendering()  # the layout (and each map's square) is final now
-        box = axes[0].get_position()
-        pitch = min(box.width * fig.get_figwidth(), box.height * fig.get_figheight()) * 72 / n_tokens
-        fitted = label_size(pitch)
-        if fitted is None or abs(fitted - size) < 0.1:
-            break
-        size = fitted
-    for ax in axes if fitted is None else []:
-        ax.set_xticks([])
-        ax.set_yticks([])
+    has run with the smallest labels (which leave the maps the most room), or leave them out
+    where even SMALLEST_TEXT would not fit (a projector-sized grid)."""
+    fig = axes[0].figure
+    for ax in axes:
+        ax.tick_params(labelsize=points(SMALLEST_TEXT))
+    fig.draw_without_rendering()  # one layout pass (each one costs about 0.25 s): measure there
+    box = axes[0].get_position()
+    pitch = min(box.width * fig.get_figwidth(), box.height * fig.get_figheight()) * 72 / n_tokens
+    fitted = label_size(pitch * 0.97)  # larger labels take a little room back from the maps
+    for ax in axes:
+        if fitted is None:
+            ax.set_xticks([])
+            ax.set_yticks([])
+        else:
+            ax.tick_params(labelsize=fitted)
 
 
 def attention_head_grid(layer_weights, tokens, axes=None, ncols=6):
