@@ -132,28 +132,33 @@ def all_heads_grid(weights, roles=None, fig=None):
     """
     weights = np.asarray(weights)
     n_layers, n_heads, seq = weights.shape[:3]
-    step = seq + max(1, seq // 5)  # a tile and the gap after it
-    gap = step - seq
-    tiles = np.full((n_layers * step - gap, n_heads * step - gap), np.nan)  # NaN: a gap, drawn white
-    for layer, head in np.ndindex(n_layers, n_heads):
-        tiles[layer * step:layer * step + seq, head * step:head * step + seq] = weights[layer, head]
     if fig is None:
         import matplotlib.pyplot as plt
 
         fig = plt.figure(figsize=(0.92 * n_heads + 0.6, 0.98 * n_layers + 0.4))  # fits a slide
-    ax = fig.add_axes((0.05, 0.04, 0.94, 0.89))
+    box = (0.05, 0.04, 0.94, 0.89)
+    col_gap = max(1, seq // 5)
+    # the gap under a row holds its roles' text at the style's size (larger on a slide)
+    text_in = 1.35 * points("small") / 72 if roles is not None else 0.0
+    height_in = box[3] * fig.get_figheight()
+    row_gap = max(col_gap, math.ceil(text_in * n_layers * seq / (height_in - (n_layers - 1) * text_in)))
+    row_step, col_step = seq + row_gap, seq + col_gap
+    tiles = np.full((n_layers * row_step - row_gap, n_heads * col_step - col_gap), np.nan)  # NaN: white
+    for layer, head in np.ndindex(n_layers, n_heads):
+        tiles[layer * row_step:layer * row_step + seq, head * col_step:head * col_step + seq] = weights[layer, head]
+    ax = fig.add_axes(box)
     cmap = mpl.colormaps["viridis"].with_extremes(bad="white")
-    ax.imshow(tiles, cmap=cmap, vmin=0.0, vmax=1.0,
-              interpolation="nearest", aspect="auto")
+    ax.imshow(tiles, cmap=cmap, vmin=0.0, vmax=1.0, interpolation="nearest", aspect="auto")
     ax.set_axis_off()
     centre = seq / 2 - 0.5
     for head in range(n_heads):
-        ax.text(head * step + centre, -1, f"head {head}" if head == 0 else str(head), ha="center", va="bottom", fontsize="medium")
+        ax.text(head * col_step + centre, -1, f"head {head}" if head == 0 else str(head),
+                ha="center", va="bottom", fontsize="medium")
     for layer in range(n_layers):
-        ax.text(-1.5, layer * step + centre, f"layer {layer}", ha="right", va="center",
+        ax.text(-1.5, layer * row_step + centre, f"layer {layer}", ha="right", va="center",
                 rotation=90, fontsize="medium")
     if roles is not None:
         for layer, head in np.ndindex(n_layers, n_heads):
-            ax.text(head * step + centre, layer * step + seq, roles[layer][head], ha="center",
-                    va="top", fontsize="small")
+            ax.text(head * col_step + centre, layer * row_step + seq, roles[layer][head],
+                    ha="center", va="top", fontsize="small")
     return ax

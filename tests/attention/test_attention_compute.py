@@ -360,9 +360,12 @@ def test_all_heads_grid(sentence_run):
     ax = all_heads_grid(sentence_run.weights, roles)
     texts = [t.get_text() for t in ax.texts]
     assert texts.count("head 0") == 1 and texts.count("3") == 1 and texts.count("layer 2") == 1 and texts.count("mixed") == 72
-    tiles = ax.images[0].get_array()  # 6 rows of 12 maps (16 x 16), gaps of 3 masked
-    assert tiles.shape == (6 * 19 - 3, 12 * 19 - 3) and tiles.mask.sum() == tiles.size - 72 * 16 * 16
-    np.testing.assert_allclose(tiles[2 * 19:2 * 19 + 16, 5 * 19:5 * 19 + 16], sentence_run.weights[2, 5])
+    tiles = ax.images[0].get_array()  # 6 rows of 12 maps (16 x 16) with masked gaps between
+    row_gap = (tiles.shape[0] - 6 * 16) // 5  # room under each row for its roles
+    assert tiles.shape == (6 * 16 + 5 * row_gap, 12 * 19 - 3) and row_gap >= 3
+    assert tiles.mask.sum() == tiles.size - 72 * 16 * 16
+    row = 2 * (16 + row_gap)
+    np.testing.assert_allclose(tiles[row:row + 16, 5 * 19:5 * 19 + 16], sentence_run.weights[2, 5])
     plt.close("all")
 
 
